@@ -1,0 +1,77 @@
+// The `replay` command line: argument parsing and console output only; the
+// work lives in the modules it calls.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ReplayError } from '../errors.js';
+import { renderSummary } from '../output/display.js';
+import type { PyJson } from '../output/pyjson.js';
+import { recompute } from '../recompute.js';
+import { REPLAY_VERSION } from '../version.js';
+import { progressReporter } from './progress.js';
+
+export const EXIT = { complete: 0, error: 2, incomplete: 3, interrupted: 130 } as const;
+
+const EXIT_HELP = `Exit codes: 0 complete summary; 3 summary written but incomplete (log cut before session.ended, or tokenizations not counted); 2 error (bad input, tokenizer not found, unwritable output); 130 interrupted.`;
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.complete;
+  const parser = yargs(hideBin(argv))
+    .scriptName('replay')
+    .version(REPLAY_VERSION)
+    .strict()
+    .demandCommand(1, 'name a command: replay recompute <events.jsonl|run-dir>')
+    .epilog(EXIT_HELP)
+    .fail((msg, err) => {
+      // Usage mistakes get a one-line error too, not the whole help page.
+      throw err ?? new ReplayError(msg, 'see replay --help');
+    })
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .command(
+      'recompute <input>',
+      'Rebuild result_summary.json from a run\'s events.jsonl, as the reference aggregator would have written it with every tokenization finished.',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz too), a run directory holding one, or - for stdin' })
+          .option('tokenizer', { type: 'string', describe: 'tokenizer.json, or a model directory holding it; default: the model named in config.yaml, found in the local Hugging Face cache. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
+          .option('tokenizer-backend', { choices: ['native', 'js'] as const, default: 'native' as const, describe: 'native: the Rust tokenizers binding the reference uses; js: pure-JS Tokenizers.js' })
+          .option('workers', { type: 'number', describe: 'Tokenizer worker processes (0 = count on the main thread); default: one per CPU block this process may use' })
+          .option('streaming', { type: 'boolean', describe: 'Streaming run (TTFT/TPOT series); default: config.yaml, else inferred from sample.recv_first events. --no-streaming to force off' })
+          .option('early-stopping', { type: 'boolean', describe: 'Add MLPerf early-stopping estimates to TTFT/TPOT/latency; default: as the original summary or config.yaml had it' })
+          .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
+          .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
+          .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' }),
+      async (args) => {
+        const progress = args.quiet ? undefined : progressReporter();
+        const result = await recompute({
+          input: args.input,
+          out: args.out,
+          tokenizer: (args.tokenizer as string | boolean | undefined) === false ? false : args.tokenizer,
+          backend: args.tokenizerBackend,
+          workers: args.workers,
+          streaming: args.streaming,
+          earlyStopping: args.earlyStopping,
+          legacyLoadgenWindow: args.legacyLoadgenWindow,
+          runConfig: args.runConfig,
+          onProgress: progress?.update,
+        });
+        progress?.done();
+        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+        if (!args.quiet) {
+          process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n`);
+          process.stdout.write(`\nwrote ${result.summaryPath}\n`);
+        }
+        exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
+      },
+    );
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof ReplayError) {
+      process.stderr.write(`replay: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  return exitCode;
+}

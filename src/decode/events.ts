@@ -1,0 +1,260 @@
+// Strict decoding of one events.jsonl line into an EventRecord, accepting and
+// rejecting exactly what the reference's msgspec decoder does (SPEC §1).
+// A rejected line yields a reason; the caller counts and reports it.
+import type { Json, JsonObject } from '../tokens/inputs.js';
+import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
+
+export type SessionEvent =
+  | 'session.started'
+  | 'session.ended'
+  | 'session.stop_loadgen'
+  | 'session.start_performance_tracking'
+  | 'session.stop_performance_tracking';
+export type SampleEvent = 'sample.issued' | 'sample.recv_first' | 'sample.recv_non_first' | 'sample.complete';
+export type ErrorEvent = 'error.generic' | 'error.loadgen' | 'error.session' | 'error.client';
+export type EventType = SessionEvent | SampleEvent | ErrorEvent;
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
+  'session.started',
+  'session.ended',
+  'session.stop_loadgen',
+  'session.start_performance_tracking',
+  'session.stop_performance_tracking',
+  'sample.issued',
+  'sample.recv_first',
+  'sample.recv_non_first',
+  'sample.complete',
+  'error.generic',
+  'error.loadgen',
+  'error.session',
+  'error.client',
+]);
+
+export interface PromptData {
+  tag: 'PromptData';
+  text: string | null;
+  tokenIdsCount: number | null;
+  messages: JsonObject[] | null;
+  tools: JsonObject[] | null;
+  chatTemplateKwargs: JsonObject | null;
+  chatTemplate: string | null;
+  toolChoice: string | JsonObject | null;
+}
+
+/** A streamed field is the list of its chunks; a non-streamed one a plain string. */
+export type OutputField = string | string[];
+
+export interface TextModelOutput {
+  tag: 'TextModelOutput';
+  output: OutputField;
+  reasoning: OutputField | null;
+  /** Either a list of call objects, or a list of per-chunk lists of partial calls. */
+  toolCalls: Json[] | null;
+}
+
+export interface ErrorData {
+  tag: 'ErrorData';
+  errorType: string;
+  errorMessage: string;
+}
+
+export type EventData = PromptData | TextModelOutput | ErrorData;
+
+export interface EventRecord {
+  eventType: EventType;
+  /** Exact: monotonic ns can exceed 2^53. */
+  timestampNs: bigint;
+  sampleUuid: string;
+  conversationId: string;
+  turn: number | null;
+  data: EventData | null;
+  finishReason: string | undefined;
+  workerId: number | undefined;
+}
+
+export type DecodeResult = { ok: true; event: EventRecord } | { ok: false; reason: string };
+
+class Reject extends Error {}
+const reject = (reason: string): never => {
+  throw new Reject(reason);
+};
+
+const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
+const INT_ARRAY = /^\[\s*(?:-?(?:0|[1-9]\d*)\s*(?:,\s*-?(?:0|[1-9]\d*)\s*)*)?\]$/;
+
+// Data-less chunk lines are most of a streaming log: match the writer's exact
+// form and skip JSON.parse for them.
+const CHUNK_LINE =
+  /^\{"event_type":"(sample\.recv_first|sample\.recv_non_first)","timestamp_ns":(0|[1-9]\d*),"sample_uuid":"([0-9A-Za-z_-]*)","conversation_id":"([0-9A-Za-z_.:-]*)","turn":(null|0|-?[1-9]\d*),"data":null\}$/;
+
+export function decodeLine(line: string): DecodeResult {
+  const fast = CHUNK_LINE.exec(line);
+  if (fast) {
+    return {
+      ok: true,
+      event: {
+        eventType: fast[1] as EventType,
+        timestampNs: BigInt(fast[2]!),
+        sampleUuid: fast[3]!,
+        conversationId: fast[4]!,
+        turn: fast[5] === 'null' ? null : Number(fast[5]),
+        data: null,
+        finishReason: undefined,
+        workerId: undefined,
+      },
+    };
+  }
+  try {
+    return { ok: true, event: decodeSlow(line) };
+  } catch (err) {
+    if (err instanceof Reject) return { ok: false, reason: err.message };
+    if (err instanceof SyntaxError) return { ok: false, reason: `not valid JSON (${err.message})` };
+    throw err;
+  }
+}
+
+function decodeSlow(line: string): EventRecord {
+  if (line.trim() === '') reject('blank line');
+  const value = JSON.parse(line) as Json;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) reject('not a JSON object');
+  const obj = value as JsonObject;
+  // Raw text of each top-level member: needed to tell 5 from 5.0 and to read
+  // timestamps beyond 2^53 exactly.
+  const raw = scanObjectMembers(line);
+
+  const eventType = obj['event_type'];
+  if (eventType === undefined) reject('missing "event_type"');
+  if (typeof eventType !== 'string') reject(`"event_type" must be a string, got ${typeName(eventType)}`);
+  if (!EVENT_TYPES.has(eventType as string)) reject(`unknown event type ${JSON.stringify(eventType)}`);
+
+  if (!('timestamp_ns' in obj)) reject('missing "timestamp_ns"');
+  const tsRaw = raw.get('timestamp_ns')!;
+  if (!INT_LITERAL.test(tsRaw)) reject(`"timestamp_ns" must be an integer, got ${clip(tsRaw)}`);
+
+  return {
+    eventType: eventType as EventType,
+    timestampNs: BigInt(tsRaw),
+    sampleUuid: optionalString(obj, 'sample_uuid', ''),
+    conversationId: optionalString(obj, 'conversation_id', ''),
+    turn: optionalInt(obj, raw, 'turn', true) ?? null,
+    data: decodeData(obj['data'], raw.get('data')),
+    finishReason: 'finish_reason' in obj ? requireString(obj['finish_reason'], '"finish_reason"') : undefined,
+    workerId: 'worker_id' in obj ? (optionalInt(obj, raw, 'worker_id', false) as number) : undefined,
+  };
+}
+
+function decodeData(data: Json | undefined, raw: string | undefined): EventData | null {
+  if (data === undefined || data === null) return null;
+  if (!Array.isArray(data) || data.length === 0 || typeof data[0] !== 'string') {
+    reject('"data" must be null or a tagged array ["PromptData"|"TextModelOutput"|"ErrorData", ...]');
+  }
+  const arr = data as Json[];
+  switch (arr[0]) {
+    case 'PromptData':
+      return decodePrompt(arr, raw!);
+    case 'TextModelOutput':
+      return decodeOutput(arr);
+    case 'ErrorData':
+      if (arr.length < 2) reject('ErrorData needs error_type');
+      return {
+        tag: 'ErrorData',
+        errorType: requireString(arr[1]!, 'ErrorData.error_type'),
+        errorMessage: arr.length > 2 ? requireString(arr[2]!, 'ErrorData.error_message') : '',
+      };
+    default:
+      return reject(`unknown data tag ${JSON.stringify(arr[0])}`);
+  }
+}
+
+function decodePrompt(arr: Json[], raw: string): PromptData {
+  const at = (i: number): Json => (i < arr.length ? arr[i]! : null);
+  const tokenIds = at(2);
+  let tokenIdsCount: number | null = null;
+  if (tokenIds !== null) {
+    if (!Array.isArray(tokenIds)) reject('PromptData.token_ids must be an array of integers');
+    // Integer-ness needs the raw text (JSON.parse reads 1.0 as 1).
+    const span = scanArrayElements(raw)[2];
+    if (span === undefined || !INT_ARRAY.test(span)) reject('PromptData.token_ids must hold integers only');
+    tokenIdsCount = (tokenIds as Json[]).length;
+  }
+  return {
+    tag: 'PromptData',
+    text: nullableString(at(1), 'PromptData.text'),
+    tokenIdsCount,
+    messages: nullableObjectArray(at(3), 'PromptData.messages'),
+    tools: nullableObjectArray(at(4), 'PromptData.tools'),
+    chatTemplateKwargs: nullableObject(at(5), 'PromptData.chat_template_kwargs'),
+    chatTemplate: nullableString(at(6), 'PromptData.chat_template'),
+    toolChoice: ((): string | JsonObject | null => {
+      const v = at(7);
+      if (v === null || typeof v === 'string') return v;
+      return nullableObject(v, 'PromptData.tool_choice');
+    })(),
+  };
+}
+
+function decodeOutput(arr: Json[]): TextModelOutput {
+  const output = arr.length > 1 ? outputField(arr[1]!, 'TextModelOutput.output') : '';
+  if (output === null) reject('TextModelOutput.output must be a string or an array of strings, got null');
+  const reasoning = arr.length > 2 ? outputField(arr[2]!, 'TextModelOutput.reasoning') : null;
+  const tc = arr.length > 3 ? arr[3]! : null;
+  if (tc !== null && !Array.isArray(tc)) reject('TextModelOutput.tool_calls must be an array or null');
+  return { tag: 'TextModelOutput', output: output!, reasoning, toolCalls: tc as Json[] | null };
+}
+
+function outputField(v: Json, what: string): OutputField | null {
+  if (v === null || typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return reject(`${what} must be a string or an array of strings`);
+}
+
+function optionalString(obj: JsonObject, key: string, dflt: string): string {
+  return key in obj ? requireString(obj[key]!, `"${key}"`) : dflt;
+}
+
+function requireString(v: Json, what: string): string {
+  if (typeof v !== 'string') reject(`${what} must be a string, got ${typeName(v)}`);
+  return v as string;
+}
+
+function nullableString(v: Json, what: string): string | null {
+  return v === null ? null : requireString(v, what);
+}
+
+function nullableObject(v: Json, what: string): JsonObject | null {
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) reject(`${what} must be an object, got ${typeName(v)}`);
+  return v as JsonObject;
+}
+
+function nullableObjectArray(v: Json, what: string): JsonObject[] | null {
+  if (v === null) return null;
+  if (!Array.isArray(v) || !v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
+    reject(`${what} must be an array of objects`);
+  }
+  return v as JsonObject[];
+}
+
+function optionalInt(obj: JsonObject, raw: Map<string, string>, key: string, nullable: boolean): number | null | undefined {
+  if (!(key in obj)) return undefined;
+  const v = obj[key];
+  if (v === null) {
+    if (nullable) return null;
+    reject(`"${key}" must be an integer, got null`);
+  }
+  const text = raw.get(key)!;
+  if (!INT_LITERAL.test(text)) reject(`"${key}" must be an integer, got ${clip(text)}`);
+  return Number(text);
+}
+
+function typeName(v: Json | undefined): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'number' : 'float';
+  return typeof v;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+

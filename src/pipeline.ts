@@ -1,0 +1,149 @@
+// recompute: events.jsonl in, the reference's result_summary out. Reading and
+// decoding overlap counting: token jobs go out in batches, and their counts come
+// back into the aggregator in job order, so results never depend on worker count.
+import type { Readable } from 'node:stream';
+import { decodeLine } from './decode/events.js';
+import { readLines } from './read/lines.js';
+import { Aggregator, type TokenJob } from './replay/aggregator.js';
+import type { BatchCounts } from './tokens/count.js';
+import type { CountableInput } from './tokens/inputs.js';
+
+export interface BatchCounter {
+  count(inputs: CountableInput[]): Promise<BatchCounts>;
+}
+
+export interface CorruptLine {
+  line: number;
+  reason: string;
+}
+
+export interface ReplayDiagnostics {
+  linesRead: number;
+  bytesRead: number;
+  eventsReplayed: number;
+  corruptLines: number;
+  /** The first corrupt lines, with their reasons. */
+  corruptExamples: CorruptLine[];
+  linesAfterEnded: number;
+  reachedEnded: boolean;
+  tokenJobs: number;
+  tokenJobsCounted: number;
+  /** Why some inputs were not counted, or were counted through a fallback. */
+  countNotes: Record<string, number>;
+}
+
+export interface ReplayProgress {
+  linesRead: number;
+  bytesRead: number;
+  jobsCounted: number;
+  tokensCounted: number;
+}
+
+export interface ReplayOptions {
+  streaming: boolean;
+  /** null: replay without a tokenizer (token-id prompts still give ISL). */
+  counter: BatchCounter | null;
+  batchSize?: number;
+  maxInFlight?: number;
+  maxCorruptExamples?: number;
+  onProgress?: (p: ReplayProgress) => void;
+}
+
+export interface ReplayResult {
+  aggregator: Aggregator;
+  diagnostics: ReplayDiagnostics;
+}
+
+const BATCH_TEXT_CHARS = 4 << 20;
+
+export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: ReplayOptions): Promise<ReplayResult> {
+  const batchSize = opts.batchSize ?? 256;
+  const maxInFlight = opts.maxInFlight ?? 4;
+  const maxExamples = opts.maxCorruptExamples ?? 20;
+  const diag: ReplayDiagnostics = {
+    linesRead: 0,
+    bytesRead: 0,
+    eventsReplayed: 0,
+    corruptLines: 0,
+    corruptExamples: [],
+    linesAfterEnded: 0,
+    reachedEnded: false,
+    tokenJobs: 0,
+    tokenJobsCounted: 0,
+    countNotes: {},
+  };
+  const progress: ReplayProgress = { linesRead: 0, bytesRead: 0, jobsCounted: 0, tokensCounted: 0 };
+
+  let batch: TokenJob[] = [];
+  let batchChars = 0;
+  const inFlight: Array<{ jobs: TokenJob[]; result: Promise<BatchCounts> }> = [];
+
+  const agg = new Aggregator({ streaming: opts.streaming, tokenize: opts.counter !== null }, (job) => {
+    batch.push(job);
+    batchChars += inputChars(job.input);
+  });
+
+  const applyHead = async (): Promise<void> => {
+    const head = inFlight.shift()!;
+    const { counts, notes } = await head.result;
+    for (let i = 0; i < head.jobs.length; i++) {
+      const n = counts[i]!;
+      agg.applyCount(head.jobs[i]!, n);
+      if (n >= 0) {
+        diag.tokenJobsCounted++;
+        progress.tokensCounted += n;
+      }
+    }
+    progress.jobsCounted += head.jobs.length;
+    for (const [k, v] of Object.entries(notes)) diag.countNotes[k] = (diag.countNotes[k] ?? 0) + v;
+  };
+
+  const submit = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const jobs = batch;
+    batch = [];
+    batchChars = 0;
+    diag.tokenJobs += jobs.length;
+    inFlight.push({ jobs, result: opts.counter!.count(jobs.map((j) => j.input)) });
+    // Backpressure: reading waits while the counters are saturated.
+    while (inFlight.length > maxInFlight) await applyHead();
+  };
+
+  for await (const lines of readLines(stream)) {
+    for (const line of lines) {
+      diag.linesRead++;
+      diag.bytesRead += line.bytes + 1;
+      if (diag.reachedEnded) {
+        diag.linesAfterEnded++;
+        continue;
+      }
+      const decoded = line.text === null ? { ok: false as const, reason: line.error! } : decodeLine(line.text);
+      if (!decoded.ok) {
+        diag.corruptLines++;
+        if (diag.corruptExamples.length < maxExamples) diag.corruptExamples.push({ line: line.no, reason: decoded.reason });
+        continue;
+      }
+      diag.eventsReplayed++;
+      if (!agg.process(decoded.event)) diag.reachedEnded = true;
+      if (batch.length >= batchSize || batchChars >= BATCH_TEXT_CHARS) await submit();
+    }
+    progress.linesRead = diag.linesRead;
+    progress.bytesRead = diag.bytesRead;
+    opts.onProgress?.(progress);
+  }
+  await submit();
+  while (inFlight.length > 0) await applyHead();
+  opts.onProgress?.(progress);
+  return { aggregator: agg, diagnostics: diag };
+}
+
+function inputChars(input: CountableInput): number {
+  switch (input.kind) {
+    case 'text':
+      return input.text.length;
+    case 'message':
+      return input.content.length + (input.reasoning?.length ?? 0) + 256;
+    case 'prompt':
+      return 4096;
+  }
+}

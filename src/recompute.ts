@@ -1,0 +1,238 @@
+// `replay recompute`: settle the run's settings, replay its log, write the
+// corrected summary and its provenance.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { ReplayError } from './errors.js';
+import { writeAtomic } from './output/atomic.js';
+import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
+import { buildSummary, type Summary } from './output/summary.js';
+import { replayLog, type BatchCounter, type ReplayDiagnostics } from './pipeline.js';
+import { openLog } from './read/open.js';
+import type { Aggregator } from './replay/aggregator.js';
+import { locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from './run/runDir.js';
+import { InProcessCounter } from './tokens/inProcess.js';
+import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tokens/resolve.js';
+import { loadTextCounter, type TokenizerBackend } from './tokens/textCounter.js';
+import { REPLAY_VERSION } from './version.js';
+
+export interface RecomputeOptions {
+  input: string;
+  out?: string;
+  /** Path to a tokenizer.json or model directory; false = --no-tokenizer; undefined = from the run. */
+  tokenizer?: string | false;
+  backend?: TokenizerBackend;
+  workers?: number;
+  streaming?: boolean;
+  earlyStopping?: boolean;
+  legacyLoadgenWindow?: boolean;
+  /** JSON text, or @file. */
+  runConfig?: string;
+  onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
+  /** Builds the counter for a tokenizer; defaults to in-process counting. */
+  makeCounter?: (files: TokenizerFiles, backend: TokenizerBackend, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
+}
+
+/** Where each setting came from, for the manifest and the console. */
+export type Settled<T> = { value: T; source: string };
+
+export interface RecomputeResult {
+  summary: Summary;
+  summaryPath: string;
+  outDir: string;
+  diagnostics: ReplayDiagnostics;
+  aggregator: Aggregator;
+  settings: Record<string, Settled<unknown>>;
+  warnings: string[];
+  originalSummary: Record<string, PyJson> | null;
+  manifest: Record<string, unknown>;
+}
+
+export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
+  const started = Date.now();
+  const files = locateRun(opts.input);
+  const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
+  const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
+  const warnings: string[] = [];
+
+  const runConfig = settleRunConfig(opts.runConfig, original?.raw ?? null, config);
+  const earlyStopping = settle(opts.earlyStopping, '--early-stopping', [
+    [hasEarlyStoppingMaps(original?.raw), 'original result_summary.json'],
+    [config?.earlyStopping ?? undefined, 'config.yaml settings.early_stopping'],
+  ], false);
+  const legacy = settle(opts.legacyLoadgenWindow, '--legacy-loadgen-window', [
+    [legacyFromRunConfig(runConfig.value), 'run_config.load_pattern'],
+    [config?.legacyLoadgenWindow ?? undefined, 'config.yaml settings.load_pattern'],
+  ], false);
+  const streamingDeclared = settle<boolean | null>(opts.streaming, '--streaming', [[config?.streaming ?? undefined, 'config.yaml model_params.streaming']], null);
+
+  const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null);
+  const backend = opts.backend ?? 'native';
+  let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
+  if (tokenizer.value) {
+    counter = opts.makeCounter
+      ? await opts.makeCounter(tokenizer.value, backend, opts.workers)
+      : new InProcessCounter(await loadTokenizer(tokenizer.value, backend));
+  }
+
+  const logHash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      logHash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const source = openLog(files.events);
+  source.on('error', (err) => hashing.destroy(err));
+  let replay;
+  try {
+    replay = await replayLog(source.pipe(hashing), {
+      // Unknown streaming mode: record the streaming series, decide after the log (recv_first seen?).
+      streaming: streamingDeclared.value ?? true,
+      counter,
+      onProgress: opts.onProgress,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
+    throw err;
+  } finally {
+    await counter?.close?.();
+  }
+  const { aggregator: agg, diagnostics: diag } = replay;
+
+  const streaming: Settled<boolean> =
+    streamingDeclared.value !== null
+      ? { value: streamingDeclared.value, source: streamingDeclared.source }
+      : { value: agg.samples.firstChunkNs.some((t) => t !== null), source: 'inferred from sample.recv_first events' };
+
+  const pending = diag.tokenJobs - diag.tokenJobsCounted;
+  const state = diag.reachedEnded ? 'complete' : 'interrupted';
+  const version = original?.raw['version'];
+  const gitSha = original?.raw['git_sha'];
+  const startedAt = original?.raw['test_started_at'];
+  const summary = buildSummary(agg, {
+    streaming: streaming.value,
+    earlyStopping: earlyStopping.value,
+    legacyLoadgenWindow: legacy.value,
+    state,
+    pendingTokenizations: pending,
+    version: typeof version === 'string' ? version : 'unknown',
+    gitSha: typeof gitSha === 'string' ? gitSha : null,
+    testStartedAt: typeof startedAt === 'bigint' ? startedAt : 0n,
+    runConfig: runConfig.value,
+  });
+
+  if (diag.corruptLines > 0) {
+    const shown = diag.corruptExamples.map((c) => `line ${c.line}: ${c.reason}`).join('; ');
+    warnings.push(`${files.events}: ${diag.corruptLines} line(s) skipped as undecodable (${shown}${diag.corruptLines > diag.corruptExamples.length ? '; …' : ''})`);
+  }
+  if (!diag.reachedEnded) warnings.push(`${files.events}: the log ends before session.ended (killed run?) — replayed every logged event; state "interrupted", complete false`);
+  if (diag.linesAfterEnded > 0) warnings.push(`${diag.linesAfterEnded} line(s) after session.ended ignored, as the reference does`);
+  for (const [note, n] of Object.entries(diag.countNotes)) warnings.push(`${n} tokenization input(s): ${note}`);
+  if (pending > 0) warnings.push(`${pending} tokenization(s) not counted: summary marked complete: false`);
+  if (agg.duplicateStarts > 0) warnings.push(`${agg.duplicateStarts} duplicate session.started event(s) ignored`);
+
+  const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
+  const summaryPath = join(outDir, 'result_summary.json');
+  writeAtomic(summaryPath, toPyJson(summary as PyJson));
+
+  const settings: Record<string, Settled<unknown>> = {
+    streaming,
+    early_stopping: earlyStopping,
+    legacy_loadgen_window: legacy,
+    run_config: runConfig,
+    tokenizer: { value: tokenizer.value?.tokenizerJson ?? null, source: tokenizer.source },
+  };
+  const manifest = {
+    replay_version: REPLAY_VERSION,
+    input: { events: files.events === '-' ? '-' : resolve(files.events), sha256: logHash.digest('hex'), run_dir: files.runDir && resolve(files.runDir) },
+    tokenizer: tokenizer.value
+      ? {
+          file: resolve(tokenizer.value.tokenizerJson),
+          sha256: sha256File(tokenizer.value.tokenizerJson),
+          config: tokenizer.value.tokenizerConfig && resolve(tokenizer.value.tokenizerConfig),
+          backend,
+          workers: counter?.workers ?? 0,
+        }
+      : null,
+    settings: Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, { value: s.value, source: s.source }])),
+    lines: {
+      read: diag.linesRead,
+      bytes: diag.bytesRead,
+      events_replayed: diag.eventsReplayed,
+      corrupt: diag.corruptLines,
+      corrupt_examples: diag.corruptExamples,
+      after_session_ended: diag.linesAfterEnded,
+    },
+    reached_session_ended: diag.reachedEnded,
+    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, notes: diag.countNotes },
+    warnings,
+    wall_time_s: (Date.now() - started) / 1000,
+  };
+  writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
+
+  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, manifest };
+}
+
+async function loadTokenizer(files: TokenizerFiles, backend: TokenizerBackend) {
+  try {
+    return await loadTextCounter(backend, files.tokenizerJson, files.tokenizerConfig);
+  } catch (err) {
+    throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, 'pass --tokenizer with a valid tokenizer.json');
+  }
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function settle<T>(flag: T | undefined, flagName: string, sources: Array<[T | undefined, string]>, dflt: T): Settled<T> {
+  if (flag !== undefined) return { value: flag, source: flagName };
+  for (const [v, src] of sources) if (v !== undefined) return { value: v, source: src };
+  return { value: dflt, source: 'default' };
+}
+
+function settleRunConfig(flag: string | undefined, original: Record<string, PyJson> | null, config: RunConfig | null): Settled<PyJson> {
+  if (flag !== undefined) {
+    const text = flag.startsWith('@') ? readFileSync(flag.slice(1), 'utf8') : flag;
+    try {
+      return { value: parsePyJson(text), source: '--run-config' };
+    } catch (err) {
+      throw new ReplayError(`--run-config: not valid JSON (${(err as Error).message})`, 'pass a JSON object, or @path/to/file.json');
+    }
+  }
+  if (original && 'run_config' in original) return { value: original['run_config'] ?? null, source: 'original result_summary.json' };
+  if (config?.runConfig) return { value: config.runConfig, source: 'config.yaml' };
+  return { value: null, source: 'default' };
+}
+
+function legacyFromRunConfig(rc: PyJson): boolean | undefined {
+  if (!rc || typeof rc !== 'object' || Array.isArray(rc)) return undefined;
+  const lp = rc['load_pattern'];
+  if (!lp || typeof lp !== 'object' || Array.isArray(lp)) return undefined;
+  return lp['type'] === 'poisson' && lp['use_legacy_loadgen_qps_metrics'] !== false;
+}
+
+function hasEarlyStoppingMaps(original: Record<string, PyJson> | null | undefined): boolean | undefined {
+  if (!original) return undefined;
+  const m = original['latency'];
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  return 'early_stopping_percentiles' in m;
+}
+
+function settleTokenizer(flag: string | false | undefined, config: RunConfig | null, original: Record<string, PyJson> | null): Settled<TokenizerFiles | null> {
+  if (flag === false) return { value: null, source: '--no-tokenizer' };
+  if (typeof flag === 'string') return { value: tokenizerFromPath(flag), source: '--tokenizer' };
+  if (ranWithoutTokenizer(original)) return { value: null, source: 'original result_summary.json has no OSL: the run had no tokenizer' };
+  if (config?.tokenizerName) return { value: tokenizerFromName(config.tokenizerName), source: `config.yaml model "${config.tokenizerName}"` };
+  throw new ReplayError('no tokenizer: the run has no config.yaml naming its model', 'pass --tokenizer PATH (tokenizer.json or model directory), or --no-tokenizer');
+}
+
+function ranWithoutTokenizer(original: Record<string, PyJson> | null): boolean {
+  if (!original) return false;
+  const osl = original['output_sequence_lengths'];
+  const completed = original['n_samples_completed'];
+  return typeof completed === 'bigint' && completed > 0n && !!osl && typeof osl === 'object' && Object.keys(osl).length === 0;
+}

@@ -1,0 +1,81 @@
+// How a completed output turns into token-counting inputs: the reference's
+// TextModelOutput helpers (core/types.py) and the OSL/TPOT trigger choices.
+import type { TextModelOutput } from '../decode/events.js';
+import type { Json, JsonObject, MessageInput, TextInput } from '../tokens/inputs.js';
+
+const isChunked = (calls: Json[]): boolean => Array.isArray(calls[0]);
+
+/** Python truthiness of an output field: non-empty string or non-empty chunk list. */
+const truthy = (f: string | string[] | null): boolean => f !== null && f.length > 0;
+
+const joined = (f: string | string[]): string => (typeof f === 'string' ? f : f.join(''));
+
+/** Streamed tool-call deltas merged by index (arguments concatenated); plain call lists pass through. */
+export function mergeToolCalls(calls: Json[] | null): JsonObject[] | null {
+  if (!calls || calls.length === 0) return null;
+  if (!isChunked(calls)) return calls as JsonObject[];
+  const merged = new Map<number, JsonObject>();
+  for (const chunk of calls) {
+    if (!Array.isArray(chunk)) continue;
+    for (const partial of chunk) {
+      if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) continue;
+      const idx = typeof partial['index'] === 'number' ? partial['index'] : 0;
+      let call = merged.get(idx);
+      if (!call) {
+        call = { type: 'function', function: { arguments: '' } };
+        merged.set(idx, call);
+      }
+      if (partial['id']) call['id'] = partial['id'];
+      if (partial['type']) call['type'] = partial['type'];
+      const fn = (partial['function'] || {}) as JsonObject;
+      const target = call['function'] as JsonObject;
+      if (fn['name']) target['name'] = fn['name'];
+      if (fn['arguments']) target['arguments'] = (target['arguments'] as string) + (fn['arguments'] as string);
+    }
+  }
+  return [...merged.keys()].sort((a, b) => a - b).map((k) => merged.get(k)!);
+}
+
+/** OSL input: the chat-template path when reasoning or tool calls are present, else the output text. */
+export function oslInput(out: TextModelOutput): MessageInput | TextInput | null {
+  if (truthy(out.reasoning) || (out.toolCalls && out.toolCalls.length > 0)) {
+    return {
+      kind: 'message',
+      content: joined(out.output),
+      reasoning: truthy(out.reasoning) ? joined(out.reasoning!) : null,
+      toolCalls: mergeToolCalls(out.toolCalls),
+    };
+  }
+  const text = joined(out.output);
+  return text ? { kind: 'text', text } : null;
+}
+
+/** TPOT input: what was generated after the first streamed chunk. */
+export function tpotInput(out: TextModelOutput): MessageInput | TextInput | null {
+  const hasToolCalls = out.toolCalls !== null && out.toolCalls.length > 0;
+  if (truthy(out.reasoning) || hasToolCalls) return messageAfterFirstChunk(out);
+  // No reasoning and no tool calls: only a chunked output has a first chunk to drop.
+  const text = Array.isArray(out.output) && out.output.length > 1 ? out.output.slice(1).join('') : '';
+  return text ? { kind: 'text', text } : null;
+}
+
+function messageAfterFirstChunk(out: TextModelOutput): MessageInput {
+  const reasoning = out.reasoning;
+  const reasoningAfter = Array.isArray(reasoning) && reasoning.length > 1 ? reasoning.slice(1).join('') : null;
+  const hasReasoningTail = reasoningAfter !== null;
+  let contentAfter = '';
+  if (truthy(out.output)) {
+    if (typeof out.output === 'string') {
+      if (hasReasoningTail || (truthy(reasoning) && Array.isArray(reasoning))) contentAfter = out.output;
+    } else if (hasReasoningTail || truthy(reasoning)) {
+      contentAfter = out.output.join('');
+    } else if (out.output.length > 1) {
+      contentAfter = out.output.slice(1).join('');
+    }
+  }
+  let calls = out.toolCalls;
+  if (calls && calls.length > 0 && isChunked(calls) && !(truthy(out.output) || truthy(reasoning))) {
+    calls = calls.slice(1);
+  }
+  return { kind: 'message', content: contentAfter, reasoning: reasoningAfter, toolCalls: mergeToolCalls(calls) };
+}
