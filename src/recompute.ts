@@ -67,7 +67,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   ], false);
   const streamingDeclared = settle<boolean | null>(opts.streaming, '--streaming', [[config?.streaming ?? undefined, 'config.yaml model_params.streaming']], null);
 
-  const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null);
+  const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null, files.runDir);
   const backend = opts.backend ?? 'native';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
   if (tokenizer.value) {
@@ -222,11 +222,11 @@ function hasEarlyStoppingMaps(original: Record<string, PyJson> | null | undefine
   return 'early_stopping_percentiles' in m;
 }
 
-function settleTokenizer(flag: string | false | undefined, config: RunConfig | null, original: Record<string, PyJson> | null): Settled<TokenizerFiles | null> {
+function settleTokenizer(flag: string | false | undefined, config: RunConfig | null, original: Record<string, PyJson> | null, runDir: string | null): Settled<TokenizerFiles | null> {
   if (flag === false) return { value: null, source: '--no-tokenizer' };
   if (typeof flag === 'string') return { value: tokenizerFromPath(flag), source: '--tokenizer' };
   if (ranWithoutTokenizer(original)) return { value: null, source: 'original result_summary.json has no OSL: the run had no tokenizer' };
-  if (config?.tokenizerName) return { value: tokenizerFromName(config.tokenizerName), source: `config.yaml model "${config.tokenizerName}"` };
+  if (config?.tokenizerName) return { value: tokenizerFromName(config.tokenizerName, runDir), source: `config.yaml model "${config.tokenizerName}"` };
   throw new ReplayError('no tokenizer: the run has no config.yaml naming its model', 'pass --tokenizer PATH (tokenizer.json or model directory), or --no-tokenizer');
 }
 

@@ -2,7 +2,7 @@
 // local Hugging Face cache. Never downloads.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ReplayError } from '../errors.js';
 
 export interface TokenizerFiles {
@@ -52,12 +52,15 @@ export function hubCacheDirs(env: NodeJS.ProcessEnv = process.env): string[] {
  * A model name ("org/model") from config.yaml: a local directory of that name,
  * else the cached snapshot (refs/main first, then any snapshot).
  */
-export function tokenizerFromName(name: string, env: NodeJS.ProcessEnv = process.env): TokenizerFiles {
+export function tokenizerFromName(name: string, runDir: string | null, env: NodeJS.ProcessEnv = process.env): TokenizerFiles {
   const looked: string[] = [];
-  if (existsSync(name) && statSync(name).isDirectory()) {
-    const found = fromDirectory(name);
+  // A local path (as config.yaml allows), relative to the run directory or the working directory.
+  const local = [runDir && !isAbsolute(name) ? join(runDir, name) : null, name].filter((p): p is string => p !== null);
+  for (const dir of local) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    const found = fromDirectory(dir);
     if (found) return found;
-    looked.push(name);
+    looked.push(dir);
   }
   const repoDir = `models--${name.replace(/\//g, '--')}`;
   for (const root of hubCacheDirs(env)) {
