@@ -6,6 +6,7 @@ import { ReplayError } from '../errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../output/pyjson.js';
 import { recompute } from '../recompute.js';
+import { formatCheckReport, runCheckTokenizer } from './checkTokenizerCommand.js';
 import { REPLAY_VERSION } from '../version.js';
 import { progressReporter } from './progress.js';
 
@@ -64,6 +65,21 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
       },
     );
+  parser.command(
+    'check-tokenizer <input>',
+    'Count a run\'s own texts (prompts, outputs, reasoning) with both tokenizer backends and report every mismatch, shrunk to a minimal example.',
+    (y) =>
+      y
+        .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl or a run directory' })
+        .option('tokenizer', { type: 'string', demandOption: true, describe: 'tokenizer.json, or a model directory holding it' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
+    async (args) => {
+      const report = await runCheckTokenizer(args.input, args.tokenizer);
+      if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(formatCheckReport(report));
+      exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;
+    },
+  );
   try {
     await parser.parseAsync();
   } catch (err) {

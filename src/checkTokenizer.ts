@@ -1,0 +1,108 @@
+// `replay check-tokenizer`: count a run's own texts with both backends and
+// report every disagreement, shrunk to a minimal example.
+import { decodeLine } from './decode/events.js';
+import { readLines } from './read/lines.js';
+import { openLog } from './read/open.js';
+import type { TextCounter } from './tokens/textCounter.js';
+
+export interface Mismatch {
+  /** Line of the log the text came from. */
+  line: number;
+  what: 'prompt' | 'output' | 'reasoning';
+  native: number;
+  js: number;
+  /** Shortest substring found that still counts differently. */
+  minimal: string;
+  minimalNative: number;
+  minimalJs: number;
+}
+
+export interface CheckReport {
+  texts: number;
+  characters: number;
+  tokensNative: number;
+  tokensJs: number;
+  mismatches: Mismatch[];
+}
+
+interface Sourced {
+  line: number;
+  what: Mismatch['what'];
+  text: string;
+}
+
+const joined = (f: string | string[]): string => (typeof f === 'string' ? f : f.join(''));
+
+/** Every plain text a run logged: prompts, outputs and reasoning. */
+export async function* runTexts(path: string): AsyncGenerator<Sourced[]> {
+  for await (const lines of readLines(openLog(path))) {
+    const out: Sourced[] = [];
+    for (const line of lines) {
+      if (line.text === null) continue;
+      const d = decodeLine(line.text);
+      if (!d.ok || !d.event.data) continue;
+      const data = d.event.data;
+      if (data.tag === 'PromptData' && data.text) out.push({ line: line.no, what: 'prompt', text: data.text });
+      if (data.tag === 'TextModelOutput') {
+        const o = joined(data.output);
+        if (o) out.push({ line: line.no, what: 'output', text: o });
+        if (data.reasoning) {
+          const r = joined(data.reasoning);
+          if (r) out.push({ line: line.no, what: 'reasoning', text: r });
+        }
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+export async function checkTokenizer(path: string, native: TextCounter, js: TextCounter, maxReported = 50): Promise<CheckReport> {
+  const report: CheckReport = { texts: 0, characters: 0, tokensNative: 0, tokensJs: 0, mismatches: [] };
+  for await (const batch of runTexts(path)) {
+    const texts = batch.map((b) => b.text);
+    const [a, b] = await Promise.all([native.countTexts(texts), js.countTexts(texts)]);
+    for (let i = 0; i < batch.length; i++) {
+      report.texts++;
+      report.characters += texts[i]!.length;
+      report.tokensNative += a[i]!;
+      report.tokensJs += b[i]!;
+      if (a[i] !== b[i] && report.mismatches.length < maxReported) {
+        const min = await shrink(texts[i]!, native, js);
+        report.mismatches.push({ line: batch[i]!.line, what: batch[i]!.what, native: a[i]!, js: b[i]!, ...min });
+      }
+    }
+  }
+  return report;
+}
+
+/** Shrink a disagreeing text: drop halves, then single characters at the ends, while the counts still differ. */
+export async function shrink(text: string, native: TextCounter, js: TextCounter): Promise<{ minimal: string; minimalNative: number; minimalJs: number }> {
+  let budget = 3000; // count calls; long texts stop shrinking early rather than take minutes
+  const differs = async (t: string): Promise<[number, number] | null> => {
+    if (budget-- <= 0) return null;
+    const [[n], [j]] = await Promise.all([native.countTexts([t]), js.countTexts([t])]);
+    return n !== j ? [n!, j!] : null;
+  };
+  let cur = text;
+  let counts = (await differs(cur)) ?? [0, 0];
+  // Code-point safe slicing: never split a surrogate pair.
+  let cps = Array.from(cur);
+  for (let size = Math.floor(cps.length / 2); size >= 1; size = Math.floor(size / 2)) {
+    let progressed = true;
+    while (progressed && cps.length > 1) {
+      progressed = false;
+      for (let start = 0; start + size <= cps.length; start += size) {
+        const candidate = [...cps.slice(0, start), ...cps.slice(start + size)].join('');
+        const c = candidate ? await differs(candidate) : null;
+        if (c) {
+          cur = candidate;
+          counts = c;
+          cps = Array.from(cur);
+          progressed = true;
+          break;
+        }
+      }
+    }
+  }
+  return { minimal: cur, minimalNative: counts[0], minimalJs: counts[1] };
+}
