@@ -14,7 +14,8 @@ import type { Aggregator } from './replay/aggregator.js';
 import { locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from './run/runDir.js';
 import { InProcessCounter } from './tokens/inProcess.js';
 import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tokens/resolve.js';
-import { loadTextCounter, type TokenizerBackend } from './tokens/textCounter.js';
+import type { TokenizerBackend } from './tokens/textCounter.js';
+import { loadTokenizer } from './tokens/tokenizer.js';
 import { REPLAY_VERSION } from './version.js';
 
 export interface RecomputeOptions {
@@ -73,7 +74,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   if (tokenizer.value) {
     counter = opts.makeCounter
       ? await opts.makeCounter(tokenizer.value, backend, opts.workers)
-      : new InProcessCounter(await loadTokenizer(tokenizer.value, backend));
+      : new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend));
   }
 
   const logHash = createHash('sha256');
@@ -176,9 +177,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, manifest };
 }
 
-async function loadTokenizer(files: TokenizerFiles, backend: TokenizerBackend) {
+async function loadRunTokenizer(files: TokenizerFiles, backend: TokenizerBackend) {
   try {
-    return await loadTextCounter(backend, files.tokenizerJson, files.tokenizerConfig);
+    return await loadTokenizer(backend, files.tokenizerJson, files.tokenizerConfig);
   } catch (err) {
     throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, 'pass --tokenizer with a valid tokenizer.json');
   }

@@ -1,5 +1,7 @@
 // Count a batch of tokenization inputs in order. Runs wherever a tokenizer is
-// loaded: inside pool workers, or in-process with --workers 0.
+// loaded: inside pool workers, or in-process with --workers 0. Every text of a
+// batch (plain, rendered, or fallback) goes to the tokenizer in one call.
+import type { ChatTemplate, CountPlan } from './chatTemplate.js';
 import type { CountableInput } from './inputs.js';
 import type { TextCounter } from './textCounter.js';
 
@@ -8,25 +10,30 @@ export const NOT_COUNTED = -1;
 
 export interface BatchCounts {
   counts: Int32Array;
-  /** Why inputs were not counted, or counted through a fallback: reason -> occurrences. */
+  /** Why inputs were not counted, or were counted through a fallback: reason -> occurrences. */
   notes: Record<string, number>;
 }
 
-export async function countBatch(inputs: readonly CountableInput[], text: TextCounter): Promise<BatchCounts> {
-  const counts = new Int32Array(inputs.length).fill(NOT_COUNTED);
+export async function countBatch(inputs: readonly CountableInput[], text: TextCounter, chat: ChatTemplate): Promise<BatchCounts> {
   const notes: Record<string, number> = {};
-  const textIdx: number[] = [];
-  const texts: string[] = [];
+  const note = (reason: string): void => {
+    notes[reason] = (notes[reason] ?? 0) + 1;
+  };
+  const texts: string[] = new Array(inputs.length);
+  const subtract = new Int32Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     if (input.kind === 'text') {
-      textIdx.push(i);
-      texts.push(input.text);
-    } else {
-      notes['chat template not supported yet'] = (notes['chat template not supported yet'] ?? 0) + 1;
+      texts[i] = input.text;
+      continue;
     }
+    const plan: CountPlan = input.kind === 'message' ? chat.planMessage(input) : chat.planPrompt(input);
+    if ('fallback' in plan) note(plan.fallback);
+    texts[i] = plan.text;
+    subtract[i] = plan.subtract;
   }
-  const textCounts = await text.countTexts(texts);
-  for (let j = 0; j < textIdx.length; j++) counts[textIdx[j]!] = textCounts[j]!;
+  const raw = await text.countTexts(texts);
+  const counts = new Int32Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) counts[i] = Math.max(0, raw[i]! - subtract[i]!);
   return { counts, notes };
 }

@@ -1,17 +1,18 @@
 // Counting on the main thread (--workers 0): the same countBatch the pool
 // workers run, with no processes in between.
 import type { BatchCounter } from '../pipeline.js';
-import { countBatch, type BatchCounts } from './count.js';
+import type { BatchCounts } from './count.js';
 import type { CountableInput } from './inputs.js';
-import type { TextCounter } from './textCounter.js';
+import type { LoadedTokenizer } from './tokenizer.js';
 
 export class InProcessCounter implements BatchCounter {
+  readonly workers = 0;
   private chain: Promise<unknown> = Promise.resolve();
-  constructor(private readonly text: TextCounter) {}
+  constructor(private readonly tokenizer: LoadedTokenizer) {}
 
   count(inputs: CountableInput[]): Promise<BatchCounts> {
     // One batch at a time, like a single worker.
-    const run = this.chain.then(() => countBatch(inputs, this.text));
+    const run = this.chain.then(() => this.tokenizer.count(inputs));
     this.chain = run.catch(() => undefined);
     return run;
   }

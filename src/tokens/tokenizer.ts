@@ -1,0 +1,20 @@
+// A loaded tokenizer: the text counter plus the chat template from
+// tokenizer_config.json, ready to count any batch of inputs.
+import { readFileSync } from 'node:fs';
+import { ChatTemplate, type ChatTemplateSource } from './chatTemplate.js';
+import { countBatch, type BatchCounts } from './count.js';
+import type { CountableInput } from './inputs.js';
+import { loadTextCounter, type TextCounter, type TokenizerBackend } from './textCounter.js';
+
+export interface LoadedTokenizer {
+  text: TextCounter;
+  chat: ChatTemplate;
+  count(inputs: readonly CountableInput[]): Promise<BatchCounts>;
+}
+
+export async function loadTokenizer(backend: TokenizerBackend, tokenizerJson: string, tokenizerConfig: string | null): Promise<LoadedTokenizer> {
+  const text = await loadTextCounter(backend, tokenizerJson, tokenizerConfig);
+  const config = tokenizerConfig ? (JSON.parse(readFileSync(tokenizerConfig, 'utf8')) as ChatTemplateSource) : {};
+  const chat = await ChatTemplate.create(config, (texts) => text.countTexts(texts));
+  return { text, chat, count: (inputs) => countBatch(inputs, text, chat) };
+}
