@@ -2,6 +2,7 @@
 // rejecting exactly what the reference's msgspec decoder does (SPEC §1).
 // A rejected line yields a reason; the caller counts and reports it.
 import type { Json, JsonObject } from '../tokens/inputs.js';
+import { hasIntegralFloat, parseJsonKeepFloats } from './pyFloat.js';
 import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
 export type SessionEvent =
@@ -144,6 +145,31 @@ function decodeSlow(line: string): EventRecord {
 }
 
 function decodeData(data: Json | undefined, raw: string | undefined): EventData | null {
+  const decoded = decodeDataValue(data, raw);
+  // Structured fields go through chat templates, which print numbers back:
+  // keep integral floats (1.0) floats, as Python does.
+  if (decoded && raw !== undefined && needsStructure(decoded) && hasIntegralFloat(raw)) {
+    const exact = parseJsonKeepFloats(raw) as Json[];
+    if (decoded.tag === 'PromptData') {
+      return {
+        ...decoded,
+        messages: (exact[3] ?? null) as JsonObject[] | null,
+        tools: (exact[4] ?? null) as JsonObject[] | null,
+        chatTemplateKwargs: (exact[5] ?? null) as JsonObject | null,
+        toolChoice: (exact[7] ?? null) as string | JsonObject | null,
+      };
+    }
+    if (decoded.tag === 'TextModelOutput') return { ...decoded, toolCalls: (exact[3] ?? null) as Json[] | null };
+  }
+  return decoded;
+}
+
+function needsStructure(d: EventData): boolean {
+  if (d.tag === 'PromptData') return d.messages !== null || d.tools !== null || d.chatTemplateKwargs !== null || (d.toolChoice !== null && typeof d.toolChoice === 'object');
+  return d.tag === 'TextModelOutput' && d.toolCalls !== null;
+}
+
+function decodeDataValue(data: Json | undefined, raw: string | undefined): EventData | null {
   if (data === undefined || data === null) return null;
   if (!Array.isArray(data) || data.length === 0 || typeof data[0] !== 'string') {
     reject('"data" must be null or a tagged array ["PromptData"|"TextModelOutput"|"ErrorData", ...]');

@@ -1,6 +1,7 @@
 // How a completed output turns into token-counting inputs: the reference's
 // TextModelOutput helpers (core/types.py) and the OSL/TPOT trigger choices.
 import type { TextModelOutput } from '../decode/events.js';
+import { PyFloat } from '../decode/pyFloat.js';
 import type { Json, JsonObject, MessageInput, TextInput } from '../tokens/inputs.js';
 
 const isChunked = (calls: Json[]): boolean => Array.isArray(calls[0]);
@@ -18,7 +19,7 @@ export function mergeToolCalls(calls: Json[] | null): JsonObject[] | null {
   for (const chunk of calls) {
     if (!Array.isArray(chunk)) continue;
     for (const partial of chunk) {
-      if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) continue;
+      if (partial === null || typeof partial !== 'object' || Array.isArray(partial) || partial instanceof PyFloat) continue;
       const idx = typeof partial['index'] === 'number' ? partial['index'] : 0;
       let call = merged.get(idx);
       if (!call) {

@@ -2,8 +2,10 @@
 // tokenization.py variants: each names the counting operation it requires, so
 // structured chat data never falls through to plain-text counting by accident.
 
-/** JSON value as decoded from the log (objects keep their key order). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { PyFloat } from '../decode/pyFloat.js';
+
+/** JSON value as decoded from the log (objects keep their key order; integral floats stay PyFloat where kept). */
+export type Json = null | boolean | number | PyFloat | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** Already tokenized: the count is the length. */
