@@ -13,6 +13,7 @@ import { openLog } from './read/open.js';
 import type { Aggregator } from './replay/aggregator.js';
 import { locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from './run/runDir.js';
 import { InProcessCounter } from './tokens/inProcess.js';
+import { TokenizerPool } from './tokens/pool.js';
 import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tokens/resolve.js';
 import type { TokenizerBackend } from './tokens/textCounter.js';
 import { loadTokenizer } from './tokens/tokenizer.js';
@@ -74,7 +75,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   if (tokenizer.value) {
     counter = opts.makeCounter
       ? await opts.makeCounter(tokenizer.value, backend, opts.workers)
-      : new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend));
+      : opts.workers === 0
+        ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
+        : await TokenizerPool.start({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
   }
 
   const logHash = createHash('sha256');
@@ -92,6 +95,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       // Unknown streaming mode: record the streaming series, decide after the log (recv_first seen?).
       streaming: streamingDeclared.value ?? true,
       counter,
+      // Enough batches in flight to keep every worker busy while the next ones are read.
+      maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
       onProgress: opts.onProgress,
     });
   } catch (err) {
