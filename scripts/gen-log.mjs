@@ -114,7 +114,8 @@ export async function generate(opts) {
     const id = uuid();
     const prompt = corpus.prompts[Math.floor(r() * corpus.prompts.length)];
     const events = [];
-    events.push([t0, ev('sample.issued', t0, id, JSON.stringify(['PromptData', prompt, null, null, null, null, null, null]))]);
+    // The first ISSUED is written at once (see fill): it must precede later session events.
+    const issued = ev('sample.issued', t0, id, JSON.stringify(['PromptData', prompt, null, null, null, null, null, null]));
     if (r() < opts.retryFrac) events.push([t0 + 5e6, ev('sample.issued', t0 + 5e6, id, JSON.stringify(['PromptData', prompt, null, null, null, null, null, null]))]);
     const fails = r() < opts.errorFrac;
     const outChars = Math.max(8, Math.round(opts.outputChars * (0.25 + 1.5 * r())));
@@ -156,18 +157,20 @@ export async function generate(opts) {
     const reason = fails ? '' : `,"finish_reason":"${withTools ? 'tool_calls' : r() < 0.9 ? 'stop' : 'length'}"`;
     events.push([t, ev('sample.complete', t, id, data, reason)]);
     if (tracked) {
-      stats.tracked_issued += events.filter(([, l]) => l.includes('"sample.issued"')).length;
+      stats.tracked_issued += 1 + events.filter(([, l]) => l.includes('"sample.issued"')).length;
       stats.tracked_completed++;
       if (fails) stats.tracked_failed++;
     }
-    return { events, next: 0 };
+    return { issued, events, next: 0 };
   };
 
-  const fill = () => {
+  const fill = async () => {
     while (inflight.length < opts.concurrency && issuedTotal < (tracking ? total : opts.warmup)) {
       const tracked = issuedTotal >= opts.warmup;
       issuedTotal++;
-      inflight.push({ req: startRequest(clock, tracked), tracked });
+      const req = startRequest(clock, tracked);
+      await write(req.issued);
+      inflight.push({ req, tracked });
       clock += 1e5; // issue spacing
     }
   };
@@ -178,7 +181,7 @@ export async function generate(opts) {
       tracking = true;
       await write(ev('session.start_performance_tracking', clock, '', 'null'));
     }
-    fill();
+    await fill();
     if (inflight.length === 0) break;
     let best = 0;
     for (let i = 1; i < inflight.length; i++) if (inflight[i].req.events[inflight[i].req.next][0] < inflight[best].req.events[inflight[best].req.next][0]) best = i;

@@ -28,6 +28,8 @@ export interface ReplayDiagnostics {
   reachedEnded: boolean;
   tokenJobs: number;
   tokenJobsCounted: number;
+  /** Tokens counted over all jobs (ISL + OSL + TPOT texts). */
+  tokensCounted: number;
   /** Why some inputs were not counted, or were counted through a fallback. */
   countNotes: Record<string, number>;
 }
@@ -70,6 +72,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
     reachedEnded: false,
     tokenJobs: 0,
     tokenJobsCounted: 0,
+    tokensCounted: 0,
     countNotes: {},
   };
   const progress: ReplayProgress = { linesRead: 0, bytesRead: 0, jobsCounted: 0, tokensCounted: 0 };
@@ -91,6 +94,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
       agg.applyCount(head.jobs[i]!, n);
       if (n >= 0) {
         diag.tokenJobsCounted++;
+        diag.tokensCounted += n;
         progress.tokensCounted += n;
       }
     }

@@ -173,7 +173,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       after_session_ended: diag.linesAfterEnded,
     },
     reached_session_ended: diag.reachedEnded,
-    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, notes: diag.countNotes },
+    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, notes: diag.countNotes },
     warnings,
     wall_time_s: (Date.now() - started) / 1000,
   };

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Throughput and memory of `replay recompute`, side by side in one run on the
+// same generated logs (these 2-core machines are noisy: compare ratios):
+//   (a) replay recompute end to end (default workers), peak RSS of its process tree
+//   (b) one process calling the native encodeBatch on the log's texts, already in memory
+//   (c) a naive per-text encode loop on one thread (on a slice, scaled up)
+//
+//   npm run build && node scripts/bench.mjs [--sizes 10000,50000,100000] [--output-chars 2000]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeLine } from '../dist/decode/events.js';
+import { readLines } from '../dist/read/lines.js';
+import { openLog } from '../dist/read/open.js';
+import { oslInput, tpotInput } from '../dist/replay/outputParts.js';
+import { cpuCount } from '../dist/tokens/cpus.js';
+import { generate } from './gen-log.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TOK = join(ROOT, 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models');
+const require = createRequire(import.meta.url);
+const { Tokenizer } = require('tokenizers');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sizes = opt('--sizes', '10000,50000,100000').split(',').map(Number);
+const outputChars = Number(opt('--output-chars', '2000'));
+const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
+const cores = cpuCount();
+
+function rssTree(pid) {
+  // VmRSS of pid and all its descendants, in bytes.
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      total += Number(readFileSync(`/proc/${p}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        const kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        if (kids) stack.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      /* exited */
+    }
+  }
+  return total;
+}
+
+async function runReplay(log, out) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', log, `--tokenizer=${TOK}`, `--out=${out}`, '--quiet'], { stdio: 'inherit' });
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, rssTree(child.pid))), 100);
+  const code = await new Promise((res) => child.on('exit', res));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`replay exited ${code}`);
+  const manifest = JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8'));
+  return { seconds: (performance.now() - t0) / 1000, peakRss: peak, tokens: manifest.tokenization.tokens, workers: manifest.tokenizer.workers };
+}
+
+/** The texts replay counts for a plain-text log (prompt, output, output after its first chunk). */
+async function extractTexts(log) {
+  const texts = [];
+  let structured = 0;
+  for await (const lines of readLines(openLog(log))) {
+    for (const l of lines) {
+      const d = l.text && decodeLine(l.text);
+      if (!d || !d.ok || !d.event.data) continue;
+      const data = d.event.data;
+      if (data.tag === 'PromptData' && data.text) texts.push(data.text);
+      if (data.tag === 'TextModelOutput') {
+        for (const input of [oslInput(data), tpotInput(data)]) {
+          if (!input) continue;
+          if (input.kind === 'text') texts.push(input.text);
+          else structured++;
+        }
+      }
+    }
+  }
+  return { texts, structured };
+}
+
+async function nativeBatch(texts) {
+  const tok = Tokenizer.fromFile(join(TOK, 'tokenizer.json'));
+  const t0 = performance.now();
+  let tokens = 0;
+  for (let i = 0; i < texts.length; i += 256) {
+    const enc = await tok.encodeBatch(texts.slice(i, i + 256), { addSpecialTokens: false });
+    for (const e of enc) tokens += e.getLength();
+  }
+  return { seconds: (performance.now() - t0) / 1000, tokens };
+}
+
+async function naiveLoop(texts) {
+  const tok = Tokenizer.fromFile(join(TOK, 'tokenizer.json'));
+  const slice = texts.slice(0, Math.min(texts.length, 3000));
+  const t0 = performance.now();
+  let tokens = 0;
+  for (const t of slice) tokens += (await tok.encode(t, null, { addSpecialTokens: false })).getLength();
+  const s = (performance.now() - t0) / 1000;
+  return { seconds: s * (texts.length / slice.length), tokens: tokens * (texts.length / slice.length), tokensPerSecond: tokens / s };
+}
+
+const rows = [];
+for (const n of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${n}-`));
+  const log = join(dir, 'events.jsonl');
+  await generate({ samples: n, seed: 7, out: log, streaming: true, charsPerChunk, outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false });
+  const bytes = Number(readFileSync(`${log}.stats.json`) && (await import('node:fs')).statSync(log).size);
+  const a = await runReplay(log, join(dir, 'out'));
+  const { texts, structured } = await extractTexts(log);
+  const b = await nativeBatch(texts);
+  const c = await naiveLoop(texts);
+  const row = {
+    samples: n,
+    log_mb: +(bytes / 1e6).toFixed(1),
+    texts: texts.length,
+    structured_texts: structured,
+    tokens_replay: a.tokens,
+    tokens_all_texts: b.tokens,
+    replay_s: +a.seconds.toFixed(2),
+    replay_tok_s: Math.round(a.tokens / a.seconds),
+    replay_tok_s_per_core: Math.round(a.tokens / a.seconds / cores),
+    replay_workers: a.workers,
+    batch_s: +b.seconds.toFixed(2),
+    batch_tok_s: Math.round(b.tokens / b.seconds),
+    naive_tok_s: Math.round(c.tokensPerSecond),
+    ratio_a_b: +((a.tokens / a.seconds) / (b.tokens / b.seconds)).toFixed(3),
+    replay_peak_rss_mb: Math.round(a.peakRss / 2 ** 20),
+  };
+  rows.push(row);
+  console.log(JSON.stringify(row));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Peak RSS against samples: least-squares line, projected to 1M samples.
+if (rows.length >= 2) {
+  const xs = rows.map((r) => r.samples);
+  const ys = rows.map((r) => r.replay_peak_rss_mb);
+  const mx = xs.reduce((a, b) => a + b) / xs.length;
+  const my = ys.reduce((a, b) => a + b) / ys.length;
+  const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const at1M = my + slope * (1e6 - mx);
+  console.log(`peak RSS fit: ${slope.toFixed(5)} MB/sample; projected at 1M samples: ${Math.round(at1M)} MB`);
+}
+console.table(rows);
+console.log(`CPUs available: ${cores}`);
+writeFileSync('bench-results.json', `${JSON.stringify(rows, null, 2)}\n`);
