@@ -71,13 +71,14 @@ export class Aggregator {
     isl: new IntSeries(),
     osl: new IntSeries(),
   };
-  /** Chunk deltas are not in the summary: rollups only, so memory stays flat. */
-  readonly chunkDelta = { count: 0, total: 0n, min: null as bigint | null, max: null as bigint | null };
+  /** Chunk deltas (inter-chunk gaps) are not in the summary: counted only, so memory and time stay flat. */
+  chunkDeltas = 0;
   readonly blocks: TrackedBlock[] = [];
   readonly samples = new SampleTable();
 
   sessionStartNs: bigint | null = null;
-  totalDurationNs = 0n;
+  /** Latest timestamp seen after session.started (total duration = this − start). */
+  private latestNs: bigint | null = null;
   ended = false;
   duplicateStarts = 0;
   retries = 0;
@@ -103,15 +104,13 @@ export class Aggregator {
   process(ev: EventRecord): boolean {
     if (this.ended) return false;
     const ts = ev.timestampNs;
-    if (this.sessionStartNs !== null && ts - this.sessionStartNs > this.totalDurationNs) {
-      this.totalDurationNs = ts - this.sessionStartNs;
-    }
-    const [category] = ev.eventType.split('.', 1);
-    if (category === 'session') {
+    if (this.sessionStartNs !== null && (this.latestNs === null || ts > this.latestNs)) this.latestNs = ts;
+    const category = ev.eventType.charCodeAt(1); // s(e)ssion, s(a)mple, e(r)ror
+    if (category === 0x65) {
       this.onSession(ev);
       return !this.ended;
     }
-    if (category === 'error') {
+    if (category === 0x72) {
       this.counters.totalSamplesFailed++;
       const row = ev.sampleUuid ? this.rows.get(ev.sampleUuid) : undefined;
       if (row) this.counters.trackedSamplesFailed++;
@@ -166,6 +165,13 @@ export class Aggregator {
         }
         break;
     }
+  }
+
+  /** Wall time from session.started to the latest event (0 before a start). */
+  get totalDurationNs(): bigint {
+    if (this.sessionStartNs === null || this.latestNs === null) return 0n;
+    const d = this.latestNs - this.sessionStartNs;
+    return d > 0n ? d : 0n;
   }
 
   get trackedDurationNs(): bigint {
@@ -256,14 +262,7 @@ export class Aggregator {
   }
 
   private onRecv(row: Row, ts: bigint): void {
-    if (row.lastRecvNs !== null && this.options.streaming) {
-      const d = ts - row.lastRecvNs;
-      const c = this.chunkDelta;
-      c.count++;
-      c.total += d;
-      if (c.min === null || d < c.min) c.min = d;
-      if (c.max === null || d > c.max) c.max = d;
-    }
+    if (row.lastRecvNs !== null && this.options.streaming) this.chunkDeltas++;
     row.lastRecvNs = ts;
   }
 
