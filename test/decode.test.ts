@@ -1,0 +1,127 @@
+// Strict decoding: exactly the lines the reference's msgspec decoder rejects
+// are rejected (with a reason), the rest decode with exact timestamps.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeLine } from '../src/decode/events.js';
+import { PyFloat } from '../src/decode/pyFloat.js';
+import { MAX_LINE_BYTES, readLines, type Line } from '../src/read/lines.js';
+
+const base = '"sample_uuid":"u1","conversation_id":"","turn":null';
+const line = (fields: string): string => `{${fields}}`;
+
+describe('decodeLine', () => {
+  it.each([
+    ['not json at all', /not valid JSON/],
+    ['[1,2,3]', /not a JSON object/],
+    ['   ', /blank line/],
+    ['{"timestamp_ns":5,"sample_uuid":"y"}', /missing "event_type"/],
+    ['{"event_type":42,"timestamp_ns":1}', /"event_type" must be a string/],
+    ['{"event_type":"sample.exploded","timestamp_ns":1}', /unknown event type/],
+    ['{"event_type":"sample.issued","timestamp_ns":1.5,"sample_uuid":"x"}', /"timestamp_ns" must be an integer/],
+    ['{"event_type":"sample.issued","timestamp_ns":5.0}', /"timestamp_ns" must be an integer/],
+    ['{"event_type":"sample.issued","timestamp_ns":1e3}', /"timestamp_ns" must be an integer/],
+    ['{"event_type":"sample.issued","timestamp_ns":true}', /"timestamp_ns" must be an integer/],
+    ['{"event_type":"sample.issued"}', /missing "timestamp_ns"/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"sample_uuid":"y","finish_reason":null}', /"finish_reason" must be a string/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"sample_uuid":null}', /"sample_uuid" must be a string/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"worker_id":1.0}', /"worker_id" must be an integer/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"turn":"1"}', /"turn" must be an integer/],
+    ['{"event_type":"sample.issued","timestamp_ns":5,"data":["PromptData",null,[1,2.0]]}', /token_ids must hold integers/],
+    ['{"event_type":"sample.issued","timestamp_ns":5,"data":["Mystery",1]}', /unknown data tag/],
+    ['{"event_type":"error.generic","timestamp_ns":5,"data":["ErrorData"]}', /needs error_type/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"data":["TextModelOutput",["a",1]]}', /output must be a string or an array of strings/],
+    ['{"event_type":"sample.complete","timestamp_ns":5,"data":{"output":"x"}}', /"data" must be null or a tagged array/],
+  ])('rejects %s', (text, reason) => {
+    const r = decodeLine(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+
+  it('reads timestamps beyond 2^53 exactly', () => {
+    for (const ts of ['9300000418826051', '4611686018427387904', '18446744073709551615']) {
+      const r = decodeLine(line(`"event_type":"sample.issued","timestamp_ns":${ts},${base},"data":null`));
+      expect(r.ok && r.event.timestampNs).toBe(BigInt(ts));
+    }
+  });
+
+  it('fills missing trailing data fields with defaults, ignores extra elements and unknown keys', () => {
+    const r = decodeLine('{"event_type":"sample.issued","timestamp_ns":7,"future_key":{"x":1},"data":["PromptData","hi"]}');
+    expect(r.ok && r.event).toMatchObject({ sampleUuid: '', conversationId: '', turn: null, data: { tag: 'PromptData', text: 'hi', tokenIdsCount: null, messages: null } });
+    const e = decodeLine('{"event_type":"error.generic","timestamp_ns":7,"data":["ErrorData","T","m","extra",1]}');
+    expect(e.ok && e.event.data).toEqual({ tag: 'ErrorData', errorType: 'T', errorMessage: 'm' });
+    const o = decodeLine('{"event_type":"sample.complete","timestamp_ns":7,"data":["TextModelOutput"]}');
+    expect(o.ok && o.event.data).toEqual({ tag: 'TextModelOutput', output: '', reasoning: null, toolCalls: null });
+  });
+
+  it('decodes chunk lines the same through the fast path and the general path', () => {
+    const fast = '{"event_type":"sample.recv_non_first","timestamp_ns":9300000418826051,"sample_uuid":"85b12cb69bb5a59e2f89ecaf98bd002d","conversation_id":"","turn":null,"data":null}';
+    const slow = '{"event_type": "sample.recv_non_first", "timestamp_ns": 9300000418826051, "sample_uuid": "85b12cb69bb5a59e2f89ecaf98bd002d", "conversation_id": "", "turn": null, "data": null}';
+    const a = decodeLine(fast);
+    const b = decodeLine(slow);
+    expect(a.ok && b.ok).toBe(true);
+    expect(a.ok && a.event).toEqual(b.ok && b.event);
+  });
+
+  it('keeps integral floats of tool-call data as Python floats', () => {
+    const r = decodeLine('{"event_type":"sample.complete","timestamp_ns":7,"data":["TextModelOutput","",null,[{"type":"function","function":{"name":"f","arguments":{"t":1.0,"n":1}}}]]}');
+    const calls = r.ok && r.event.data?.tag === 'TextModelOutput' ? r.event.data.toolCalls : null;
+    const args = ((calls as Array<{ function: { arguments: Record<string, unknown> } }>)[0]!).function.arguments;
+    expect(args['t']).toEqual(new PyFloat(1));
+    expect(args['n']).toBe(1);
+  });
+});
+
+async function collect(chunks: Buffer[]): Promise<Line[]> {
+  const out: Line[] = [];
+  for await (const batch of readLines(Readable.from(chunks))) out.push(...batch);
+  return out;
+}
+
+describe('readLines', () => {
+  it('splits LF and CRLF, keeps a last line without newline, numbers lines from 1', async () => {
+    const lines = await collect([Buffer.from('a\r\nb\n'), Buffer.from('c')]);
+    expect(lines.map((l) => [l.no, l.text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(await collect([])).toEqual([]);
+  });
+
+  it('reports invalid UTF-8 with its line number instead of replacing it', async () => {
+    const lines = await collect([Buffer.from('ok\n'), Buffer.from([0xff, 0xfe, 0x7b, 0x7d, 0x0a]), Buffer.from('fine\n')]);
+    expect(lines[1]).toMatchObject({ no: 2, text: null, error: 'invalid UTF-8' });
+    expect(lines[2]!.text).toBe('fine');
+  });
+
+  it('joins a line split across many chunks, including a multi-byte character cut in half', async () => {
+    const text = `${'x'.repeat(1000)}é${'y'.repeat(10)}`;
+    const bytes = Buffer.from(`${text}\nnext\n`);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+    const lines = await collect(chunks);
+    expect(lines.map((l) => l.text)).toEqual([text, 'next']);
+  });
+
+  it('takes a 100 MB line', async () => {
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    async function* gen() {
+      for (let i = 0; i < 100; i++) yield chunk;
+      yield Buffer.from('\nafter\n');
+    }
+    const lines: Line[] = [];
+    for await (const b of readLines(gen())) lines.push(...b);
+    expect(lines[0]!.text!.length).toBe(100 << 20);
+    expect(lines[1]!.text).toBe('after');
+  });
+
+  it('reports a line over the limit without holding it', async () => {
+    const chunk = Buffer.alloc(16 << 20, 0x61);
+    const n = MAX_LINE_BYTES / chunk.length + 1;
+    async function* gen() {
+      for (let i = 0; i < n; i++) yield chunk;
+      yield Buffer.from('\n{}\n');
+    }
+    const lines: Line[] = [];
+    for await (const b of readLines(gen())) lines.push(...b);
+    expect(lines[0]).toMatchObject({ no: 1, text: null, bytes: n * chunk.length });
+    expect(lines[0]!.error).toMatch(/line too long/);
+    expect(lines[1]!.text).toBe('{}');
+  });
+});
