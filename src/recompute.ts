@@ -18,6 +18,7 @@ import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tok
 import type { TokenizerBackend } from './tokens/textCounter.js';
 import { loadTokenizer } from './tokens/tokenizer.js';
 import { REPLAY_VERSION } from './version.js';
+import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from './rescue.js';
 
 export interface RecomputeOptions {
   input: string;
@@ -31,6 +32,8 @@ export interface RecomputeOptions {
   legacyLoadgenWindow?: boolean;
   /** JSON text, or @file. */
   runConfig?: string;
+  /** Also write the corrected summary over the run's original (after a backup). */
+  inPlace?: boolean;
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: (files: TokenizerFiles, backend: TokenizerBackend, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
@@ -48,6 +51,10 @@ export interface RecomputeResult {
   settings: Record<string, Settled<unknown>>;
   warnings: string[];
   originalSummary: Record<string, PyJson> | null;
+  /** Original vs corrected, when the run had its own summary. */
+  rescue: RescueReport | null;
+  /** Where the original was backed up, with --in-place. */
+  backupPath: string | null;
   manifest: Record<string, unknown>;
 }
 
@@ -87,7 +94,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       cb(null, chunk);
     },
   });
-  const source = openLog(files.events);
+  const source = openLog(files.events, (why) => warnings.push(why));
   source.on('error', (err) => hashing.destroy(err));
   let replay;
   try {
@@ -140,6 +147,11 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   if (pending > 0) warnings.push(`${pending} tokenization(s) not counted: summary marked complete: false`);
   if (agg.duplicateStarts > 0) warnings.push(`${agg.duplicateStarts} duplicate session.started event(s) ignored`);
 
+  const rescue = original ? diffSummaries(original.raw, summary, pendingTasksOf(files.runDir)) : null;
+  if (opts.inPlace && !files.originalSummary) {
+    throw new ReplayError(`--in-place: ${files.runDir ?? files.events} has no performance/result_summary.json to replace`, 'drop --in-place, or point replay at the run directory');
+  }
+
   const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
   const summaryPath = join(outDir, 'result_summary.json');
   writeAtomic(summaryPath, toPyJson(summary as PyJson));
@@ -174,12 +186,14 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     },
     reached_session_ended: diag.reachedEnded,
     tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, notes: diag.countNotes },
+    rescue,
     warnings,
     wall_time_s: (Date.now() - started) / 1000,
   };
   writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
 
-  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, manifest };
+  const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
+  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }
 
 async function loadRunTokenizer(files: TokenizerFiles, backend: TokenizerBackend) {

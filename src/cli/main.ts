@@ -6,11 +6,13 @@ import { ReplayError } from '../errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../output/pyjson.js';
 import { recompute } from '../recompute.js';
+import { formatRescue } from '../rescue.js';
 import { formatCheckReport, runCheckTokenizer } from './checkTokenizerCommand.js';
 import { REPLAY_VERSION } from '../version.js';
 import { progressReporter } from './progress.js';
+import { exitCleanlyOnSignals } from './signals.js';
 
-export const EXIT = { complete: 0, error: 2, incomplete: 3, interrupted: 130 } as const;
+export const EXIT = { complete: 0, error: 2, incomplete: 3, interrupted: 130, internal: 70 } as const;
 
 const EXIT_HELP = `Exit codes: 0 complete summary; 3 summary written but incomplete (log cut before session.ended, or tokenizations not counted); 2 error (bad input, tokenizer not found, unwritable output); 130 interrupted.`;
 
@@ -41,11 +43,14 @@ export async function main(argv: string[]): Promise<number> {
           .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
           .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
           .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
+          .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' }),
       async (args) => {
         const progress = args.quiet ? undefined : progressReporter();
+        exitCleanlyOnSignals();
         const result = await recompute({
-          input: args.input,
+          // yargs hands a lone "-" over as an empty string.
+          input: args.input === '' ? '-' : args.input,
           out: args.out,
           tokenizer: (args.tokenizer as string | boolean | undefined) === false ? false : args.tokenizer,
           backend: args.tokenizerBackend,
@@ -54,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
           earlyStopping: args.earlyStopping,
           legacyLoadgenWindow: args.legacyLoadgenWindow,
           runConfig: args.runConfig,
+          inPlace: args.inPlace,
           onProgress: progress?.update,
         });
         progress?.done();
@@ -62,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
           process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n`);
           process.stdout.write(`\nwrote ${result.summaryPath}\n`);
         }
+        if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${formatRescue(result.rescue)}`);
+        if (result.backupPath) process.stdout.write(`replaced the original summary; backup: ${result.backupPath}\n`);
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
       },
     );

@@ -23,6 +23,14 @@ import type { TokenizerBackend } from './textCounter.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export const MAX_ATTEMPTS = 3;
+
+/** Every live worker process of every pool, so a signal handler can stop them all. */
+const liveChildren = new Set<ChildProcess>();
+
+export function killAllWorkers(): void {
+  for (const c of liveChildren) c.kill('SIGKILL');
+  liveChildren.clear();
+}
 const TASKSET = '/usr/bin/taskset';
 
 export interface PoolOptions {
@@ -144,6 +152,8 @@ export class TokenizerPool {
       // ever starts (libuv pool, rayon pool) inherits it.
       ...(pin ? { execPath: TASKSET, execArgv: ['-c', cpus.join(','), process.execPath] } : { execArgv: [] }),
     });
+    liveChildren.add(child);
+    child.once('exit', () => liveChildren.delete(child));
     const w: Worker = { child, cpus, jobs: new Map(), ready: Promise.resolve(), started: false, dead: false };
     w.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ReplayError(`tokenizer worker did not start within ${(this.opts.startTimeoutMs ?? 60_000) / 1000}s`, 'try --workers 0')), this.opts.startTimeoutMs ?? 60_000);
