@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
+import { writeNotebookOutputs } from './output/notebook.js';
 import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
 import { buildSummary, type Summary } from './output/summary.js';
 import { replayLog, type BatchCounter, type ReplayDiagnostics } from './pipeline.js';
@@ -192,6 +193,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   };
   writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
 
+  await writeNotebookOutputs(outDir, agg, streaming.value);
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }

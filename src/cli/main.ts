@@ -5,6 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { ReplayError } from '../errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../output/pyjson.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareSummaries, formatCompare, loadSummaries } from '../compare.js';
+import { writeAtomic } from '../output/atomic.js';
+import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../recompute.js';
 import { formatRescue } from '../rescue.js';
 import { formatCheckReport, runCheckTokenizer } from './checkTokenizerCommand.js';
@@ -88,6 +93,32 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;
     },
   );
+  parser.command(
+    'report <dir>',
+    'Build one self-contained report.html (summary, charts, original-vs-corrected changes, other tools\' conventions) from a replay output directory or a run directory.',
+    (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'replay output directory (or a run directory holding replay/)' }),
+    (args) => {
+      const dir = resolveOutDir(args.dir);
+      const path = join(dir, 'report.html');
+      writeAtomic(path, buildReport(dir));
+      process.stdout.write(`wrote ${path}\n`);
+    },
+  );
+  parser.command(
+    'compare <inputs..>',
+    'Compare summaries (result_summary.json files or run directories): key metrics side by side, each change relative to the first.',
+    (y) =>
+      y
+        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'two or more summaries or run directories' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
+    (args) => {
+      const inputs = args.inputs as string[];
+      if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
+      const { names, summaries } = loadSummaries(inputs);
+      const rows = compareSummaries(summaries);
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs: names, rows }, null, 2)}\n` : formatCompare(names, rows));
+    },
+  );
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -98,4 +129,11 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
+}
+
+/** A replay output directory: the directory itself, or a run directory's replay/. */
+function resolveOutDir(dir: string): string {
+  if (existsSync(join(dir, 'result_summary.json')) && existsSync(join(dir, 'replay_manifest.json'))) return dir;
+  if (existsSync(join(dir, 'replay', 'result_summary.json'))) return join(dir, 'replay');
+  throw new ReplayError(`${dir}: not a replay output directory (no result_summary.json + replay_manifest.json, nor replay/)`, 'run replay recompute first');
 }

@@ -1,0 +1,114 @@
+// Vega-Lite v6 chart specs for a replayed run, one function per chart: data
+// in, spec out (no I/O). Data is inlined; large series are reduced to evenly
+// spaced order statistics / samples, so a spec stays small whatever the run.
+import type { TimeSeries } from './arrowTables.js';
+
+export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export type Spec = Record<string, unknown>;
+const MAX_POINTS = 4000;
+
+/** Evenly spaced order statistics of `values` (sorted copy), at most `k`. */
+export function quantileSketch(values: readonly number[], k = MAX_POINTS): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= k) return sorted;
+  return Array.from({ length: k }, (_, i) => sorted[Math.floor((i * (sorted.length - 1)) / (k - 1))]!);
+}
+
+/** Every n-th row so that at most `k` remain (deterministic). */
+function thin<T>(rows: T[], k = MAX_POINTS): T[] {
+  if (rows.length <= k) return rows;
+  const step = rows.length / k;
+  return Array.from({ length: k }, (_, i) => rows[Math.floor(i * step)]!);
+}
+
+const lowerPct = (sorted: number[], p: number): number => sorted[Math.floor((sorted.length - 1) * (p / 100))]!;
+
+/** Histogram and CDF of one metric (values in ms), with p50/p90/p99 rules. */
+export function distributionChart(title: string, unit: string, values: readonly number[]): Spec {
+  const sketch = quantileSketch(values);
+  const marks = sketch.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sketch, p) })) : [];
+  const data = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
+  const rules = { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'p' }, { field: 'v', format: '.3f' }] } };
+  const labels = { data: { values: marks }, mark: { type: 'text', align: 'left', dx: 3, dy: -4, color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, y: { value: 0 }, text: { field: 'p' } } };
+  return {
+    $schema: VL_SCHEMA,
+    title,
+    vconcat: [
+      {
+        width: 520,
+        height: 160,
+        layer: [
+          { data: { values: data }, mark: { type: 'bar', tooltip: true }, encoding: { x: { field: 'v', type: 'quantitative', bin: { maxbins: 40 }, title: unit }, y: { aggregate: 'count', type: 'quantitative', title: 'samples' } } },
+          rules,
+          labels,
+        ],
+      },
+      {
+        width: 520,
+        height: 120,
+        layer: [{ data: { values: data }, mark: 'line', encoding: { x: { field: 'v', type: 'quantitative', title: unit }, y: { field: 'cdf', type: 'quantitative', title: 'CDF' } } }, rules],
+      },
+    ],
+  };
+}
+
+export function islOslChart(points: Array<{ isl: number; osl: number }>): Spec {
+  return {
+    $schema: VL_SCHEMA,
+    title: 'ISL vs OSL (tokens)',
+    width: 520,
+    height: 320,
+    data: { values: thin(points) },
+    mark: { type: 'point', opacity: 0.4, filled: true, size: 12 },
+    encoding: { x: { field: 'isl', type: 'quantitative', title: 'input tokens' }, y: { field: 'osl', type: 'quantitative', title: 'output tokens' } },
+  };
+}
+
+function overTime(title: string, ts: TimeSeries, series: Record<string, Array<number | null>>, yTitle: string, mark: 'line' | 'bar' = 'line'): Spec {
+  const rows: Array<{ t: number; series: string; y: number | null }> = [];
+  for (const [name, ys] of Object.entries(series)) ys.forEach((y, i) => rows.push({ t: ts.startNs[i]! / 1e9, series: name, y }));
+  return {
+    $schema: VL_SCHEMA,
+    title,
+    width: 520,
+    height: 200,
+    data: { values: thin(rows, 8000) },
+    mark: { type: mark, ...(mark === 'line' ? { interpolate: 'step-after' } : {}) },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'seconds since start' },
+      y: { field: 'y', type: 'quantitative', title: yTitle },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  };
+}
+
+export const throughputChart = (ts: TimeSeries): Spec =>
+  overTime('Throughput over time', ts, { 'output tokens/s': ts.outputTokensPerS }, 'tokens/s');
+export const concurrencyChart = (ts: TimeSeries): Spec =>
+  overTime('Concurrency over time', ts, { 'in flight': ts.inFlight, 'completed / interval': ts.completed }, 'requests');
+export const ttftOverTimeChart = (ts: TimeSeries): Spec =>
+  overTime('TTFT over time (rolling)', ts, { p50: ts.ttftP50Ns.map((v) => (v === null ? null : v / 1e6)), p99: ts.ttftP99Ns.map((v) => (v === null ? null : v / 1e6)) }, 'ms');
+export const errorsOverTimeChart = (ts: TimeSeries): Spec => overTime('Errors over time', ts, { failed: ts.failed }, 'failed requests', 'bar');
+
+export function finishReasonsChart(counts: Record<string, number>): Spec {
+  return {
+    $schema: VL_SCHEMA,
+    title: 'Finish reasons (tracked samples)',
+    width: 520,
+    height: 160,
+    data: { values: Object.entries(counts).map(([reason, n]) => ({ reason, n })) },
+    mark: { type: 'bar', tooltip: true },
+    encoding: { y: { field: 'reason', type: 'nominal', sort: null, title: null }, x: { field: 'n', type: 'quantitative', title: 'samples' } },
+  };
+}
+
+/** Render a spec to SVG with vega, headless (no DOM, no canvas). */
+export async function renderSvg(spec: Spec): Promise<string> {
+  const vl = await import('vega-lite');
+  const vega = await import('vega');
+  const compiled = vl.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}

