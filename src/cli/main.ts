@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' }),
       async (args) => {
-        const progress = args.quiet ? undefined : progressReporter();
+        const progress = args.quiet ? undefined : progressReporter(args.input);
         exitCleanlyOnSignals();
         const result = await recompute({
           // yargs hands a lone "-" over as an empty string.
