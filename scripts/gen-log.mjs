@@ -45,7 +45,7 @@ function parseArgs(argv) {
 }
 
 /** mulberry32: small, fast, seedable. */
-function rng(seed) {
+export function rng(seed) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { decodeLine } from './decode/events.js';
 import { readLines } from './read/lines.js';
 import { Aggregator, type TokenJob } from './replay/aggregator.js';
+import type { ChunkSink } from './replay/sampleTable.js';
 import type { BatchCounts } from './tokens/count.js';
 import type { CountableInput } from './tokens/inputs.js';
 
@@ -49,6 +50,8 @@ export interface ReplayOptions {
   maxInFlight?: number;
   maxCorruptExamples?: number;
   onProgress?: (p: ReplayProgress) => void;
+  /** Receives every chunk arrival (chunks.arrow). */
+  chunkSink?: ChunkSink;
 }
 
 export interface ReplayResult {
@@ -81,7 +84,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
   let batchChars = 0;
   const inFlight: Array<{ jobs: TokenJob[]; result: Promise<BatchCounts> }> = [];
 
-  const agg = new Aggregator({ streaming: opts.streaming, tokenize: opts.counter !== null }, (job) => {
+  const agg = new Aggregator({ streaming: opts.streaming, tokenize: opts.counter !== null, chunkSink: opts.chunkSink }, (job) => {
     batch.push(job);
     batchChars += inputChars(job.input);
   });

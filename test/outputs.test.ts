@@ -18,7 +18,7 @@ let summary: Record<string, any>;
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'outputs-'));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', '--workers=0', `--out=${out}`, '--quiet'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', '--workers=0', `--out=${out}`, '--chunks', '--quiet'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   summary = JSON.parse(readFileSync(join(out, 'result_summary.json'), 'utf8'));
 });
@@ -41,6 +41,65 @@ describe('Arrow tables', () => {
     const samples = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
     expect(ts.getColumn('completed').sum()).toBe(samples.getColumn('complete_ns').dropNulls().len());
     expect(ts.getColumn('in_flight').toArray().at(-1)).toBe(samples.getColumn('complete_ns').nullCount());
+  });
+});
+
+describe('chunks.arrow', () => {
+  // The log read independently (plain JSON.parse): every chunk arrival per sample, in order.
+  function arrivalsByUuid(): Map<string, { issued: number[]; chunks: Array<{ attempt: number; t: number }> }> {
+    const by = new Map<string, { issued: number[]; chunks: Array<{ attempt: number; t: number }> }>();
+    for (const line of readFileSync(CASE, 'utf8').split('\n')) {
+      if (!line) continue;
+      const ev = JSON.parse(line);
+      if (ev.event_type === 'sample.issued') {
+        const s = by.get(ev.sample_uuid) ?? { issued: [], chunks: [] };
+        s.issued.push(ev.timestamp_ns);
+        by.set(ev.sample_uuid, s);
+      } else if (ev.event_type === 'sample.recv_first' || ev.event_type === 'sample.recv_non_first') {
+        const s = by.get(ev.sample_uuid);
+        if (s) s.chunks.push({ attempt: s.issued.length, t: ev.timestamp_ns });
+      }
+    }
+    return by;
+  }
+
+  it('has one row per chunk arrival, with the gaps of the log (read by polars)', () => {
+    const chunks = pl.readIPC(readFileSync(join(out, 'chunks.arrow')));
+    const samples = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
+    expect(chunks.columns).toEqual(['sample_row', 'attempt', 'chunk', 'since_issue_ns', 'itl_ns']);
+    const uuids = samples.getColumn('uuid').toArray() as string[];
+    const rows = chunks.toRecords() as Array<{ sample_row: number; attempt: number; chunk: number; since_issue_ns: number; itl_ns: number | null }>;
+    const expected: typeof rows = [];
+    const log = arrivalsByUuid();
+    uuids.forEach((uuid, row) => {
+      const s = log.get(uuid)!;
+      let prev: { attempt: number; t: number } | null = null;
+      let k = 0;
+      for (const c of s.chunks) {
+        if (prev && prev.attempt !== c.attempt) k = 0;
+        const gap = prev && prev.attempt === c.attempt ? c.t - prev.t : null;
+        expected.push({ sample_row: row, attempt: c.attempt, chunk: k++, since_issue_ns: c.t - s.issued[c.attempt - 1]!, itl_ns: gap });
+        prev = c;
+      }
+    });
+    const order = (r: (typeof rows)[number]): string => `${r.sample_row}/${r.attempt}/${r.chunk}`;
+    expect(rows.length).toBe(samples.getColumn('chunks').sum());
+    expect(rows.length).toBeGreaterThan(1000);
+    expect([...rows].sort((a, b) => order(a).localeCompare(order(b)))).toEqual([...expected].sort((a, b) => order(a).localeCompare(order(b))));
+  });
+
+  it('agrees with the TTFT of samples.arrow and feeds the per-gap ITL convention row', () => {
+    const chunks = pl.readIPC(readFileSync(join(out, 'chunks.arrow')));
+    const samples = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
+    const first = chunks.filter(pl.col('chunk').eq(0)).join(samples, { on: 'sample_row' }).filter(pl.col('ttft_ns').isNotNull().and(pl.col('times_issued').eq(1)));
+    expect(first.height).toBeGreaterThan(0);
+    expect(first.getColumn('since_issue_ns').toArray()).toEqual(first.getColumn('ttft_ns').toArray());
+
+    const gaps = chunks.join(samples, { on: 'sample_row' }).filter(pl.col('tracked').and(pl.col('itl_ns').isNotNull())).getColumn('itl_ns');
+    const conventions = JSON.parse(readFileSync(join(out, 'conventions.json'), 'utf8')) as Array<{ metric: string; count: number; mean: number }>;
+    const itl = conventions.find((r) => r.metric === 'ITL (per chunk gap)')!;
+    expect(itl.count).toBe(gaps.len());
+    expect(itl.mean / (gaps.sum() / gaps.len())).toBeCloseTo(1, 12);
   });
 });
 

@@ -36,7 +36,7 @@ describe('cpu blocks', () => {
   it('parses kernel CPU lists and splits them into contiguous blocks', () => {
     expect(parseCpuList('0-3,8,10-11')).toEqual([0, 1, 2, 3, 8, 10, 11]);
     expect(planBlocks([0, 1, 2, 3, 4], 2)).toEqual([[0, 1], [2, 3, 4]]);
-    expect(planBlocks([0, 1], 4)).toEqual([[0], [1]]);
+    expect(planBlocks([0, 1], 4)).toEqual([[0], [1], [0], [1]]);
   });
 });
 
@@ -59,12 +59,22 @@ describe('TokenizerPool', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('pins every thread of every worker to its CPU block', async () => {
+  it.runIf(process.platform === 'linux')('pins every thread of every worker to its CPU block, and the encoding runs off the JS thread', async () => {
     const cpus = allowedCpus()!;
     const pool = await TokenizerPool.start({ ...FILES, workers: Math.min(2, cpus.length) });
+    /** utime + stime of each thread of a process, in clock ticks. */
+    const threadTicks = (pid: number): Map<string, number> =>
+      new Map(
+        readdirSync(`/proc/${pid}/task`).map((tid) => {
+          const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return [tid, Number(f[11]) + Number(f[12])];
+        }),
+      );
     try {
       await countAll(pool, inputs); // rayon threads exist once a batch has run
       const pids = pool.pids();
+      const before = pids.map(threadTicks);
+      for (let i = 0; i < 3; i++) await countAll(pool, inputs);
       pids.forEach((pid, i) => {
         const tids = readdirSync(`/proc/${pid}/task`);
         expect(tids.length).toBeGreaterThan(1);
@@ -73,6 +83,16 @@ describe('TokenizerPool', () => {
           const allowed = parseCpuList(status.match(/^Cpus_allowed_list:\s*(.+)$/m)![1]!);
           expect(allowed).toEqual(pool.blocks[i]);
         }
+        // Where the counting CPU time went: mostly threads other than the JS (main)
+        // thread. That is why pinning the process, not a JS thread, pins the compute.
+        let main = 0;
+        let others = 0;
+        for (const [tid, ticks] of threadTicks(pid)) {
+          const used = ticks - (before[i]!.get(tid) ?? 0);
+          if (tid === String(pid)) main += used;
+          else others += used;
+        }
+        expect(others, `worker ${pid}: JS thread ${main} ticks, other threads ${others}`).toBeGreaterThan(2 * main);
       });
     } finally {
       await pool.close();
@@ -95,7 +115,7 @@ describe('TokenizerPool', () => {
     });
 
     it('replaces a worker that hangs past the batch timeout and retries its batch', async () => {
-      pool.stall(0, 10_000);
+      pool.sleep(0, 10_000, true);
       const before = pool.pids()[0];
       expect(await countAll(pool, inputs.slice(0, 50))).toEqual(expected.slice(0, 50));
       expect(pool.pids()[0]).not.toBe(before);

@@ -58,6 +58,33 @@ const EDGE_CASES: Case[] = [
   { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ messages | tojson(indent=2) }}|{{ messages | tojson(sort_keys=true) }}|{{ "a" ~ 1 }}' },
   { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ "a" + 1 }}' },
   { messages: [{ role: 'user', content: 'u' }], kwargs: { add_generation_prompt: true }, chat_template: '{{ raise_exception("no") }}' },
+  // Python semantics a custom chat_template may lean on, one feature per case.
+  ...[
+    '{{ none }}|{{ messages[1].content }}|{{ messages[0].missing is defined }}|{{ "a" ~ none }}|{{ true }}{{ false }}',
+    '{% for m in messages %}{{ loop.index }}/{{ loop.length }} {{ loop.first }} {{ loop.last }} {{ loop.revindex0 }} {{ loop.index0 }};{% endfor %}',
+    '{% for m in messages %}{% if loop.previtem is defined %}{{ loop.previtem.role }}>{% endif %}{{ m.role }}{% if loop.nextitem is defined %}<{{ loop.nextitem.role }}{% endif %};{% endfor %}',
+    '{{ "Hello World".split() }}|{{ "a,b".split(",") }}|{{ "a b c".split(" ", 1) }}|{{ "  x ".strip() }}|{{ "xxaxx".strip("x") }}|{{ " a ".lstrip() }}|{{ " a ".rstrip() }}',
+    '{{ "abc".upper() }}|{{ "ABC".lower() }}|{{ "hello world".title() }}|{{ "hello".capitalize() }}|{{ "x".startswith("x") }}|{{ "abc".endswith(("c", "d")) }}|{{ "a-b-c".replace("-", "+") }}|{{ "a-b-c".replace("-", "+", 1) }}',
+    '{{ "abcdef"[1:] }}|{{ "abcdef"[::-1] }}|{{ "abcdef"[-1] }}|{{ "abcdef"[1:4:2] }}|{{ [1, 2, 3][1:] }}|{{ [1, 2, 3][-2:] }}|{{ messages[0].content[0:5] }}|{{ messages[-1].role }}',
+    '{{ {"a": 1, "b": [2, 3]} }}|{{ {"a": 1}.get("b", "d") }}|{{ {"a": 1}.get("a") }}|{{ {"a": 1}.keys() | list }}|{{ {"a": 1}.values() | list }}|{{ (1, 2) }}|{{ [1, "a", none, true, 1.0, "it\'s"] }}',
+    '{% for k, v in {"x": 1, "y": 2}.items() %}{{ k }}={{ v }};{% endfor %}|{% for k in {"b": 1, "a": 2} %}{{ k }}{% endfor %}|{{ {"b": 1, "a": 2} | dictsort }}',
+    '{% set ns = namespace(n=0, s="") %}{% for m in messages %}{% set ns.n = ns.n + 1 %}{% set ns.s = ns.s ~ m.role %}{% endfor %}{{ ns.n }} {{ ns.s }}',
+    '{% macro f(x, y="d") %}<{{ x }}{{ y }}>{% endmacro %}{{ f(1) }}{{ f(2, y=3) }}{{ f("a", "b") }}',
+    '{{ 1 is number }}{{ "a" is string }}{{ messages is iterable }}{{ {} is mapping }}{{ none is none }}{{ 3 is odd }}{{ 4 is even }}{{ 6 is divisibleby 3 }}{{ "a" in "abc" }}{{ 2 not in [1] }}{{ "x" is not none }}{{ 1 is sameas 1 }}',
+    '{{ [3, 1, 2] | sort }}|{{ ["a", "b"] | join(", ") }}|{{ "abc" | length }}|{{ [1, 2] | first }}{{ [1, 2] | last }}|{{ "x" | default("y") }}{{ nothing | default("y") }}{{ "" | default("z", true) }}',
+    '{{ ["a", "b"] | map("upper") | list }}|{{ messages | selectattr("role", "equalto", "user") | list | length }}|{{ messages | map(attribute="role") | join(",") }}|{{ messages | rejectattr("content", "none") | list | length }}',
+    '{{ "%s-%d" | format("a", 3) }}|{{ 7 // 2 }}|{{ 7 / 2 }}|{{ 2 ** 10 }}|{{ 7 % 3 }}|{{ -7 // 2 }}|{{ -7 % 3 }}|{{ "a" * 3 }}|{{ 1.5 | int }}|{{ "3" | int + 1 }}|{{ 10 | float }}|{{ 3.0 }}|{{ 1e20 }}|{{ 0.1 + 0.2 }}|{{ 2.5 | round }}|{{ 1 / 3 }}',
+    '{{ "AbC" | lower }}|{{ "x y" | capitalize }}|{{ " a " | trim }}|{{ [1, 2, 3] | reverse | list }}|{{ [1, 2, 2] | unique | list }}|{{ "a\nb" | indent(2) }}|{{ [1, 2, 3] | sum }}|{{ [3, 1] | max }}{{ [3, 1] | min }}|{{ "a b c" | wordcount }}',
+    '{% for x in nothing %}{{ x }}{% else %}empty{% endfor %}|{% for x in [] %}x{% else %}none{% endfor %}|{{ range(3) | list }}|{% for i in range(1, 7, 2) %}{{ i }}{% endfor %}|{% for m in messages if m.role == "user" %}{{ m.role }}{% endfor %}',
+    '{{ "y" if none else "n" }}{{ "y" if [] else "n" }}{{ "y" if "" else "n" }}{{ "y" if 0.0 else "n" }}{{ "y" if {} else "n" }}{{ "y" if "0" else "n" }}|{{ 1 == 1.0 }}{{ [1] == [1] }}{{ "a" < "b" }}{{ none == none }}',
+    '{% if messages[0].role == "system" %}s{% elif messages[0].role == "user" %}u{% else %}o{% endif %}|{%- if true -%}  x  {%- endif -%}|\n  {% if true %}\n  y\n  {% endif %}\nz',
+    '{{ "é\"<" | tojson }}|{{ {"k": [1, none, true]} | tojson }}|{{ "a" | tojson | length }}|{% set x = [1] %}{% set _ = x.append(2) %}{{ x }}',
+    '{{ 7 is divisibleby(3) }}{{ [1] is sameas [1] }}{{ 2 is not eq 3 }}{{ messages[0].content is eq messages[0]["content"] }}{{ x is defined and 1 is eq 1 }}{{ 5 is gt(3) if true else 1 }}|{{ 2.5E-3 }}|{{ 1e+2 }}|{{ 1.5e300 * 1e10 }}',
+    '{{ messages.x.y }}',
+    '{{ 1 / 0 }}',
+    '{{ messages[0].content.nope() }}',
+    '{% for m in messages %}{% if m.role == "user" %}{% continue %}{% endif %}{{ m.role }}{% break %}{% endfor %}|{% filter upper %}shout{% endfilter %}|{% set block %}in {{ 1 }}{% endset %}{{ block }}|{{ bos_token }}{{ eos_token }}',
+  ].map((chat_template): Case => ({ messages: [{ role: 'user', content: 'Hello World' }, { role: 'assistant', content: null }], kwargs: { add_generation_prompt: true }, chat_template })),
 ];
 
 function pyRender(config: string, cases: Case[]): Array<string | null> {

@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
           .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
+          .option('chunks', { type: 'boolean', default: false, describe: 'Also write chunks.arrow, one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' }),
       async (args) => {
         const progress = args.quiet ? undefined : progressReporter(args.input);
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
           legacyLoadgenWindow: args.legacyLoadgenWindow,
           runConfig: args.runConfig,
           inPlace: args.inPlace,
+          chunks: args.chunks,
           onProgress: progress?.update,
         });
         progress?.done();

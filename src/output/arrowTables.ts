@@ -24,6 +24,7 @@ export function samplesTable(agg: Aggregator): Table {
   const s = agg.samples;
   const base = timeBase(agg);
   return new Table({
+    sample_row: vectorFromArray(Array.from({ length: s.length }, (_, i) => i), new Int32()),
     uuid: vectorFromArray(s.uuid, new Utf8()),
     conversation_id: vectorFromArray(s.conversationId, new Utf8()),
     turn: vectorFromArray(s.turn, new Int32()),

@@ -24,7 +24,7 @@ function thin<T>(rows: T[], k = MAX_POINTS): T[] {
 const lowerPct = (sorted: number[], p: number): number => sorted[Math.floor((sorted.length - 1) * (p / 100))]!;
 
 /** Histogram and CDF of one metric (values in ms), with p50/p90/p99 rules. */
-export function distributionChart(title: string, unit: string, values: readonly number[]): Spec {
+export function distributionChart(title: string, unit: string, values: readonly number[], counted = 'samples'): Spec {
   const sketch = quantileSketch(values);
   const marks = sketch.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sketch, p) })) : [];
   const data = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
@@ -38,7 +38,7 @@ export function distributionChart(title: string, unit: string, values: readonly 
         width: 520,
         height: 160,
         layer: [
-          { data: { values: data }, mark: { type: 'bar', tooltip: true }, encoding: { x: { field: 'v', type: 'quantitative', bin: { maxbins: 40 }, title: unit }, y: { aggregate: 'count', type: 'quantitative', title: 'samples' } } },
+          { data: { values: data }, mark: { type: 'bar', tooltip: true }, encoding: { x: { field: 'v', type: 'quantitative', bin: { maxbins: 40 }, title: unit }, y: { aggregate: 'count', type: 'quantitative', title: counted } } },
           rules,
           labels,
         ],

@@ -8,7 +8,7 @@ import type { ConventionRow } from './conventions.js';
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (v: unknown, scale = 1, digits = 2): string => (typeof v === 'number' ? (v * scale).toLocaleString('en-US', { maximumFractionDigits: digits }) : v === null || v === undefined ? '—' : esc(String(v)));
 
-const CHART_ORDER = ['ttft', 'tpot', 'latency', 'itl', 'isl_vs_osl', 'throughput', 'concurrency', 'ttft_over_time', 'finish_reasons', 'errors_over_time'];
+const CHART_ORDER = ['ttft', 'tpot', 'latency', 'itl', 'itl_chunks', 'isl_vs_osl', 'throughput', 'concurrency', 'ttft_over_time', 'finish_reasons', 'errors_over_time'];
 
 type Json = Record<string, unknown>;
 

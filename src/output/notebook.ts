@@ -1,13 +1,16 @@
 // Writes what notebooks and people read next to result_summary.json: Arrow
 // tables, Vega-Lite specs with their SVG, and the conventions table.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregator } from '../replay/aggregator.js';
 import { writeAtomic } from './atomic.js';
 import { samplesTable, timeSeries, timeSeriesTable, toIpc } from './arrowTables.js';
 import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
+import type { ItlStats } from './chunkTable.js';
 
-export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean): Promise<string[]> {
+/** itl: per-chunk gap statistics when chunks.arrow was written (--chunks), else null. */
+export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, itl: ItlStats | null = null): Promise<string[]> {
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array): void => {
     writeAtomic(join(outDir, name), data);
@@ -16,7 +19,7 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   put('samples.arrow', toIpc(samplesTable(agg)));
   const ts = timeSeries(agg);
   put('timeseries.arrow', toIpc(timeSeriesTable(ts)));
-  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples), null, 2)}\n`);
+  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
 
   const s = agg.samples;
   const tracked = (i: number): boolean => s.block[i]! >= 0;
@@ -25,8 +28,12 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   if (streaming) {
     charts.push(['ttft', distributionChart('TTFT distribution', 'ms', ms(s.ttftNs))]);
     charts.push(['tpot', distributionChart('TPOT distribution', 'ms', ms(s.tpotNs))]);
-    const itl = s.latencyNs.map((l, i) => (l !== null && s.ttftNs[i] !== null && s.chunks[i]! > 1 ? (l - s.ttftNs[i]!) / (s.chunks[i]! - 1) : null));
-    charts.push(['itl', distributionChart('Mean inter-chunk interval per request (ITL)', 'ms', ms(itl))]);
+    const meanGap = s.latencyNs.map((l, i) => (l !== null && s.ttftNs[i] !== null && s.chunks[i]! > 1 ? (l - s.ttftNs[i]!) / (s.chunks[i]! - 1) : null));
+    charts.push(['itl', distributionChart('Mean inter-chunk interval per request', 'ms', ms(meanGap))]);
+    if (itl) {
+      const what = itl.count > itl.sampleMs.length ? `uniform sample of ${itl.sampleMs.length} of ${itl.count} gaps` : `${itl.count} gaps`;
+      charts.push(['itl_chunks', distributionChart(`ITL: gap between consecutive chunks (${what})`, 'ms', itl.sampleMs, 'gaps')]);
+    }
     charts.push(['ttft_over_time', ttftOverTimeChart(ts)]);
   }
   const points = s.isl.flatMap((isl, i) => (isl !== null && s.osl[i] !== null && tracked(i) ? [{ isl, osl: s.osl[i]! }] : []));
@@ -35,6 +42,8 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   charts.push(['concurrency', concurrencyChart(ts)]);
   charts.push(['finish_reasons', finishReasonsChart(agg.counters.finishReasons)]);
   charts.push(['errors_over_time', errorsOverTimeChart(ts)]);
+  // A chunk chart from an earlier run with --chunks would no longer match this one.
+  if (!itl) for (const stale of ['chunks.arrow', 'charts/itl_chunks.vl.json', 'charts/itl_chunks.svg']) rmSync(join(outDir, stale), { force: true });
   for (const [name, spec] of charts) {
     put(`charts/${name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     put(`charts/${name}.svg`, await renderSvg(spec));

@@ -7,7 +7,7 @@ import type { CountableInput } from '../tokens/inputs.js';
 import { ratioToDouble } from '../stats/exact.js';
 import { FloatSeries, IntSeries } from '../stats/series.js';
 import { oslInput, tpotInput } from './outputParts.js';
-import { SampleTable } from './sampleTable.js';
+import { SampleTable, type ChunkSink } from './sampleTable.js';
 
 export const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call', 'other'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
@@ -17,6 +17,8 @@ export interface AggregatorOptions {
   streaming: boolean;
   /** A tokenizer is available: text and chat inputs become TokenJobs (else skipped, as in the reference). */
   tokenize: boolean;
+  /** Receives every chunk arrival (chunks.arrow); no effect on the summary. */
+  chunkSink?: ChunkSink;
 }
 
 export type TokenMetric = 'isl' | 'osl' | 'tpot';
@@ -74,7 +76,7 @@ export class Aggregator {
   /** Chunk deltas (inter-chunk gaps) are not in the summary: counted only, so memory and time stay flat. */
   chunkDeltas = 0;
   readonly blocks: TrackedBlock[] = [];
-  readonly samples = new SampleTable();
+  readonly samples: SampleTable;
 
   sessionStartNs: bigint | null = null;
   /** Latest timestamp seen after session.started (total duration = this − start). */
@@ -94,7 +96,9 @@ export class Aggregator {
   constructor(
     private readonly options: AggregatorOptions,
     private readonly emit: (job: TokenJob) => void,
-  ) {}
+  ) {
+    this.samples = new SampleTable(options.chunkSink ?? null);
+  }
 
   get streaming(): boolean {
     return this.options.streaming;

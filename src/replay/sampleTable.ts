@@ -2,6 +2,17 @@
 // it and its metrics. Filled by the aggregator; no effect on the summary.
 import type { EventRecord } from '../decode/events.js';
 
+/** Receives every chunk arrival of a sample that has a row, in log order (for chunks.arrow). */
+export interface ChunkSink {
+  /**
+   * row: sample row; attempt: 1 for the first issue, 2 for the first retry, ...;
+   * index: 0 for the attempt's first arrival; sinceIssueNs: arrival − the attempt's issue;
+   * gapNs: arrival − the attempt's previous arrival (null for its first);
+   * tracked: the sample was issued inside a performance-tracking window.
+   */
+  chunk(row: number, attempt: number, index: number, sinceIssueNs: bigint | null, gapNs: bigint | null, tracked: boolean): void;
+}
+
 export class SampleTable {
   readonly uuid: string[] = [];
   readonly conversationId: string[] = [];
@@ -26,6 +37,11 @@ export class SampleTable {
   readonly workerId: Array<number | null> = [];
   /** Samples not yet completed: uuid -> row. */
   private readonly open = new Map<string, number>();
+  /** Per row, for the chunk sink: the current attempt's chunks so far and its last arrival. */
+  private readonly attemptChunks: number[] = [];
+  private readonly lastChunkNs: Array<bigint | null> = [];
+
+  constructor(private readonly chunkSink: ChunkSink | null = null) {}
 
   get length(): number {
     return this.uuid.length;
@@ -55,12 +71,16 @@ export class SampleTable {
       this.errorType.push(null);
       this.errorMessage.push(null);
       this.workerId.push(null);
+      this.attemptChunks.push(0);
+      this.lastChunkNs.push(null);
       this.open.set(ev.sampleUuid, i);
     } else if (block >= 0) {
       this.block[i] = block;
     }
     this.issuedNs[i] = ev.timestampNs;
     this.issueCount[i]!++;
+    this.attemptChunks[i] = 0;
+    this.lastChunkNs[i] = null;
     if (ev.workerId !== undefined) this.workerId[i] = ev.workerId;
     return i;
   }
@@ -69,7 +89,14 @@ export class SampleTable {
     const i = trackedRow ?? this.open.get(ev.sampleUuid);
     if (i === undefined) return;
     this.chunks[i]!++;
-    if (first) this.firstChunkNs[i] = ev.timestampNs;
+    const t = ev.timestampNs;
+    if (first) this.firstChunkNs[i] = t;
+    if (this.chunkSink) {
+      const issued = this.issuedNs[i]!;
+      const last = this.lastChunkNs[i]!;
+      this.chunkSink.chunk(i, this.issueCount[i]!, this.attemptChunks[i]!++, issued === null ? null : t - issued, last === null ? null : t - last, this.block[i]! >= 0);
+      this.lastChunkNs[i] = t;
+    }
   }
 
   noteError(ev: EventRecord, trackedRow: number | undefined): void {

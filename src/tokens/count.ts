@@ -1,7 +1,7 @@
 // Count a batch of tokenization inputs in order. Runs wherever a tokenizer is
 // loaded: inside pool workers, or in-process with --workers 0. Every text of a
 // batch (plain, rendered, or fallback) goes to the tokenizer in one call.
-import type { ChatTemplate, CountPlan } from './chatTemplate.js';
+import { ChatTemplate, type CountPlan } from './chatTemplate.js';
 import type { CountableInput } from './inputs.js';
 import type { TextCounter } from './textCounter.js';
 
@@ -14,26 +14,39 @@ export interface BatchCounts {
   notes: Record<string, number>;
 }
 
-export async function countBatch(inputs: readonly CountableInput[], text: TextCounter, chat: ChatTemplate): Promise<BatchCounts> {
+let noTemplate: ChatTemplate | null = null;
+
+/**
+ * Count `inputs`. `chat` renders messages and prompts; null means the
+ * tokenizer has no chat template, where the reference's apply_chat_template
+ * raises and every structured input is counted through its plain-text fallback.
+ */
+export async function countBatch(inputs: readonly CountableInput[], text: TextCounter, chat: ChatTemplate | null): Promise<BatchCounts> {
+  const template = chat ?? (noTemplate ??= ChatTemplate.none());
   const notes: Record<string, number> = {};
   const note = (reason: string): void => {
     notes[reason] = (notes[reason] ?? 0) + 1;
   };
-  const texts: string[] = new Array(inputs.length);
+  const texts: string[] = [];
+  const slot = new Int32Array(inputs.length).fill(-1);
   const subtract = new Int32Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     if (input.kind === 'text') {
-      texts[i] = input.text;
+      slot[i] = texts.push(input.text) - 1;
       continue;
     }
-    const plan: CountPlan = input.kind === 'message' ? chat.planMessage(input) : chat.planPrompt(input);
+    const plan: CountPlan = input.kind === 'message' ? template.planMessage(input) : template.planPrompt(input);
+    if ('error' in plan) {
+      note(plan.error);
+      continue;
+    }
     if ('fallback' in plan) note(plan.fallback);
-    texts[i] = plan.text;
+    slot[i] = texts.push(plan.text) - 1;
     subtract[i] = plan.subtract;
   }
   const raw = await text.countTexts(texts);
   const counts = new Int32Array(inputs.length);
-  for (let i = 0; i < inputs.length; i++) counts[i] = Math.max(0, raw[i]! - subtract[i]!);
+  for (let i = 0; i < inputs.length; i++) counts[i] = slot[i]! < 0 ? NOT_COUNTED : Math.max(0, raw[slot[i]!]! - subtract[i]!);
   return { counts, notes };
 }

@@ -1,28 +1,61 @@
 // A pool of tokenizer worker processes, each pinned to its own block of CPUs.
 //
-// Why processes and not piscina's worker threads: the native binding's
-// encodeBatch never computes on the calling JS thread — it runs on libuv
-// threadpool threads that fan out to rayon threads, which inherit the affinity
-// of the thread that spawned them. libuv's pool is per process, shared by all
-// worker threads, so a per-thread pin reaches nothing that computes. A process
-// pinned with taskset before it starts (all its threads inherit the mask) does.
-// scripts/bench-pool.mjs measures the choices side by side.
+// Layout, measured on a 2-CPU box (DeepSeek-V3 tokenizer, ds_samples texts, medians of 2
+// rounds; `node scripts/bench-tokenize.mjs 4000 --rounds 2 --compare-blocks`):
+//   1 worker x 2 CPUs (rayon fans out)   0.36 M tok/s
+//   2 workers x 1 CPU, depth 2           0.46 M tok/s   <- default: one single-CPU worker per CPU
+//   2 workers x 1 CPU, depth 1           0.43 M tok/s
+//   in-process encodeBatch, 1 in flight  0.50 M tok/s (the baseline (b) of the benchmark)
+// Rayon's fan-out inside one process costs more than it gains on texts this size,
+// and two batches per worker keep it busy while the parent reads the next ones.
 //
-// Contract: count() never rejects. A worker that crashes, is killed or
-// exceeds the batch timeout is replaced and the batch retried; after
-// MAX_ATTEMPTS failures the batch resolves as NOT_COUNTED with a note.
+// Contract: count() never rejects and never hangs. A worker that crashes, is
+// killed, or makes no progress on its current batch for batchTimeoutMs is
+// killed and replaced on the same CPUs, and the batch is retried; a batch that
+// fails MAX_ATTEMPTS times resolves with every count NOT_COUNTED and a note.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReplayError } from '../errors.js';
 import { NOT_COUNTED, type BatchCounts } from './count.js';
-import { allowedCpus, planBlocks } from './cpus.js';
+import { allowedCpus, findTaskset, formatCpuList, planBlocks } from './cpus.js';
 import type { CountableInput } from './inputs.js';
 import type { TokenizerBackend } from './textCounter.js';
+import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
+/** Tries per batch: the first plus two retries. */
 export const MAX_ATTEMPTS = 3;
+/** A worker slot whose replacement fails to start this many times in a row is abandoned. */
+const MAX_START_FAILURES = 3;
+
+export interface PoolOptions {
+  tokenizerJson: string;
+  tokenizerConfig: string | null;
+  backend: TokenizerBackend;
+  /** Worker processes; 0 counts in this process; default one per CPU block (see defaultWorkers). */
+  workers?: number;
+  /** A worker that finishes no batch for this long while it has one is presumed hung and replaced. Default 300 s. */
+  batchTimeoutMs?: number;
+  /** A worker that is not ready (tokenizer loaded) after this long has failed to start. Default 120 s. */
+  startTimeoutMs?: number;
+  /** Batches handed to a worker at once: one counting, the rest queued in it. Default 2. */
+  depth?: number;
+  /** Pin each worker to its CPU block with taskset (default: where taskset exists). */
+  pin?: boolean;
+  /** Extra environment for the workers (tests use REPLAY_WORKER_CRASH_ON_COUNT). */
+  workerEnv?: Record<string, string>;
+}
+
+/**
+ * Default worker count for `cpus` allowed CPUs: one single-CPU worker per CPU.
+ * Native: measured best (see the header); JS: the tokenizer computes on the
+ * worker's own JS thread, one CPU each.
+ */
+export function defaultWorkers(_backend: TokenizerBackend, cpus: number): number {
+  return Math.max(1, cpus);
+}
 
 /** Every live worker process of every pool, so a signal handler can stop them all. */
 const liveChildren = new Set<ChildProcess>();
@@ -31,231 +64,329 @@ export function killAllWorkers(): void {
   for (const c of liveChildren) c.kill('SIGKILL');
   liveChildren.clear();
 }
-const TASKSET = '/usr/bin/taskset';
 
-export interface PoolOptions {
-  tokenizerJson: string;
-  tokenizerConfig: string | null;
-  backend: TokenizerBackend;
-  /** Worker processes; default one per CPU block (see defaultWorkers). */
-  workers?: number;
-  /** A batch taking longer than this is presumed hung: its worker is replaced. */
-  batchTimeoutMs?: number;
-  startTimeoutMs?: number;
-  /** Extra environment for the workers (tests use REPLAY_WORKER_CRASH_ON_COUNT). */
-  workerEnv?: Record<string, string>;
+/** dist/tokens/worker.js: beside this file when running from dist, else (vitest runs src) the build. */
+export function workerScript(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'worker.js');
+  return existsSync(beside) ? beside : join(here, '..', '..', 'dist', 'tokens', 'worker.js');
 }
 
 interface Job {
   id: number;
   inputs: CountableInput[];
-  attempts: number;
+  /** Failed tries so far (a try fails when its worker dies or times out while counting it). */
+  failures: number;
   lastError: string;
   resolve: (r: BatchCounts) => void;
-  timer?: NodeJS.Timeout;
 }
 
-interface Worker {
+/** One child process; a slot gets a new one each time its worker is replaced. */
+interface Proc {
   child: ChildProcess;
-  cpus: number[] | null;
-  jobs: Map<number, Job>;
-  ready: Promise<void>;
-  started: boolean;
+  ready: boolean;
   dead: boolean;
+  /** Batches sent, in order: the first is the one being counted. */
+  inflight: Job[];
+  watchdog: NodeJS.Timeout | null;
+  startTimer: NodeJS.Timeout | null;
+  /** Affinity the worker reported from /proc/self/status. */
+  observedCpus: number[] | null;
 }
 
-/**
- * The native backend parallelises inside one encodeBatch (rayon), the JS one
- * does not: native gets one worker per block of up to 8 CPUs (the reference's
- * block size), JS one worker per CPU.
- */
-export function defaultWorkers(backend: TokenizerBackend, cpus: number): number {
-  return backend === 'native' ? Math.max(1, Math.ceil(cpus / 8)) : Math.max(1, cpus);
-}
-
-function workerScript(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'worker.js');
-  // Under the test runner this module is the TypeScript source: use the build.
-  return existsSync(beside) ? beside : join(here, '..', '..', 'dist', 'tokens', 'worker.js');
+interface Slot {
+  index: number;
+  /** Planned CPU block (null: not pinned). */
+  cpus: number[];
+  pinned: boolean;
+  proc: Proc | null;
+  startFailures: number;
+  abandoned: boolean;
 }
 
 export class TokenizerPool {
-  private readonly slots: Worker[] = [];
+  private readonly slots: Slot[] = [];
+  private readonly pending: Job[] = [];
   private nextId = 1;
   private closed = false;
-  readonly blocks: Array<number[] | null>;
+  private started = false;
+  /** While start() waits: settles it when every worker is ready, or one failed. */
+  private starting: { resolve: () => void; reject: (err: Error) => void } | null = null;
+  private inProcess: LoadedTokenizer | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private replacedCount = 0;
+  private readonly opts: Required<Pick<PoolOptions, 'batchTimeoutMs' | 'startTimeoutMs' | 'depth'>> & PoolOptions;
 
-  private constructor(
-    private readonly opts: PoolOptions,
-    blocks: Array<number[] | null>,
-  ) {
-    this.blocks = blocks;
+  private constructor(opts: PoolOptions) {
+    this.opts = { batchTimeoutMs: 300_000, startTimeoutMs: 120_000, depth: 2, ...opts };
   }
 
   static async start(opts: PoolOptions): Promise<TokenizerPool> {
+    const pool = new TokenizerPool(opts);
     const cpus = allowedCpus();
-    const n = opts.workers ?? defaultWorkers(opts.backend, cpus?.length ?? 1);
-    const blocks: Array<number[] | null> = cpus ? planBlocks(cpus, n) : Array.from({ length: Math.max(1, n) }, () => null);
-    // More workers than CPUs: share blocks round-robin.
-    while (cpus && blocks.length < n) blocks.push(blocks[blocks.length % Math.max(1, cpus.length)]!);
-    const pool = new TokenizerPool(opts, blocks);
-    for (let i = 0; i < blocks.length; i++) pool.slots.push(pool.spawn(blocks[i]!));
+    const n = opts.workers ?? defaultWorkers(opts.backend, cpus.length);
+    if (n <= 0) {
+      pool.inProcess = await loadTokenizer(opts.backend, opts.tokenizerJson, opts.tokenizerConfig);
+      pool.started = true;
+      return pool;
+    }
+    const script = workerScript();
+    if (!existsSync(script)) throw new ReplayError(`tokenizer worker not built: ${script} is missing`, 'run npm run build');
+    const pin = (opts.pin ?? true) && findTaskset() !== null;
+    planBlocks(cpus, n).forEach((block, index) => pool.slots.push({ index, cpus: block, pinned: pin, proc: null, startFailures: 0, abandoned: false }));
+    const allReady = new Promise<void>((resolve, reject) => (pool.starting = { resolve, reject }));
+    for (const slot of pool.slots) pool.spawn(slot);
     try {
-      await Promise.all(pool.slots.map((w) => w.ready));
+      await allReady;
     } catch (err) {
       await pool.close();
       throw err;
+    } finally {
+      pool.starting = null;
     }
+    pool.started = true;
     return pool;
   }
 
+  /** Worker processes (0: counting in this process). */
   get workers(): number {
     return this.slots.length;
   }
 
-  /** Process ids of the live workers (for tests and diagnostics). */
-  pids(): number[] {
-    return this.slots.map((w) => w.child.pid!).filter((p) => p !== undefined);
+  /** The CPU block each worker is (or would be) pinned to, by worker index. */
+  get blocks(): number[][] {
+    return this.slots.map((s) => s.cpus);
   }
 
+  /** Whether the workers are pinned (Linux with taskset). */
+  get pinned(): boolean {
+    return this.slots.some((s) => s.pinned);
+  }
+
+  /** Workers replaced so far (crashed, killed or timed out). */
+  get replaced(): number {
+    return this.replacedCount;
+  }
+
+  /** Process ids of the current workers, by worker index (0 for one not running). */
+  pids(): number[] {
+    return this.slots.map((s) => s.proc?.child.pid ?? 0);
+  }
+
+  /** The affinity each current worker reported at start-up (null off Linux or before start). */
+  reportedCpus(): Array<number[] | null> {
+    return this.slots.map((s) => s.proc?.observedCpus ?? null);
+  }
+
+  /** Count a batch. Any number of calls may be pending; each goes to the least-loaded worker. Never rejects. */
   count(inputs: CountableInput[]): Promise<BatchCounts> {
+    if (this.inProcess) {
+      const tok = this.inProcess;
+      const run = this.chain.then(() => tok.count(inputs));
+      this.chain = run.catch(() => undefined);
+      return run.catch((err: Error) => notCounted(inputs.length, `not counted: tokenizer failed: ${err.message}`));
+    }
     return new Promise((resolve) => {
-      const job: Job = { id: this.nextId++, inputs, attempts: 0, lastError: '', resolve };
-      this.dispatch(job);
+      const job: Job = { id: this.nextId++, inputs, failures: 0, lastError: '', resolve };
+      if (this.closed) return this.giveUp(job, 'pool closed');
+      this.pending.push(job);
+      this.pump();
     });
   }
 
-  /** Test hook: make worker `index` block for `ms` (a hung encode). */
-  stall(index: number, ms: number): void {
-    this.slots[index]!.child.send({ type: 'stall', ms } satisfies ToWorker);
+  /** Test hook: occupy worker `index` for `ms` (block: its event loop too), so its next batch hangs. */
+  sleep(index: number, ms: number, block = false): void {
+    this.slots[index]?.proc?.child.send({ type: 'sleep', ms, block } satisfies ToWorker);
   }
 
+  /** Kill every worker; pending batches resolve as not counted. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.slots) {
-      w.dead = true;
-      w.child.kill('SIGKILL');
-      for (const job of w.jobs.values()) this.giveUp(job, 'pool closed');
-      w.jobs.clear();
+    const exits: Promise<void>[] = [];
+    for (const slot of this.slots) {
+      const p = slot.proc;
+      if (!p) continue;
+      if (p.child.exitCode === null && p.child.signalCode === null) exits.push(new Promise((r) => p.child.once('exit', () => r())));
+      this.retire(slot, p);
+      for (const job of p.inflight.splice(0)) this.giveUp(job, 'pool closed');
     }
+    for (const job of this.pending.splice(0)) this.giveUp(job, 'pool closed');
+    // Reap the children (bounded: a SIGKILLed process exits at once).
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 
-  private spawn(cpus: number[] | null): Worker {
-    const pin = cpus !== null && existsSync(TASKSET);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.workerEnv, RAYON_NUM_THREADS: String(cpus?.length ?? 1) };
-    const child = fork(workerScript(), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env,
-      // taskset execs node with the mask already set: every thread the worker
-      // ever starts (libuv pool, rayon pool) inherits it.
-      ...(pin ? { execPath: TASKSET, execArgv: ['-c', cpus.join(','), process.execPath] } : { execArgv: [] }),
-    });
+  // ---- workers --------------------------------------------------------------
+
+  private spawn(slot: Slot): void {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.workerEnv, RAYON_NUM_THREADS: String(slot.cpus.length) };
+    const script = workerScript();
+    // taskset execs node with the mask already set, so every thread the worker
+    // ever starts (V8, libuv pool, rayon pool) inherits it: nothing unpinned
+    // ever runs. (`taskset -a -p` after spawn would race thread creation.)
+    const child = slot.pinned
+      ? fork(script, [], {
+          serialization: 'advanced',
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          env,
+          execPath: findTaskset()!,
+          execArgv: ['-c', formatCpuList(slot.cpus), process.execPath],
+        })
+      : fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: [] });
+    const p: Proc = { child, ready: false, dead: false, inflight: [], watchdog: null, startTimer: null, observedCpus: null };
+    slot.proc = p;
     liveChildren.add(child);
     child.once('exit', () => liveChildren.delete(child));
-    const w: Worker = { child, cpus, jobs: new Map(), ready: Promise.resolve(), started: false, dead: false };
-    w.ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ReplayError(`tokenizer worker did not start within ${(this.opts.startTimeoutMs ?? 60_000) / 1000}s`, 'try --workers 0')), this.opts.startTimeoutMs ?? 60_000);
-      const onMessage = (m: FromWorker): void => {
-        if (m.type === 'ready') {
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          w.started = true;
-          resolve();
-        } else if (m.type === 'error' && m.id === null) {
-          clearTimeout(timer);
-          reject(new ReplayError(`${this.opts.tokenizerJson}: cannot load tokenizer (${m.message})`, 'pass --tokenizer with a valid tokenizer.json'));
-        }
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new ReplayError(`tokenizer worker exited during start-up (${signal ?? `code ${code}`})`, 'try --workers 0'));
+    p.startTimer = setTimeout(() => this.startFailed(slot, p, `did not start within ${this.opts.startTimeoutMs / 1000}s`), this.opts.startTimeoutMs);
+    child.on('message', (m: FromWorker) => this.onMessage(slot, p, m));
+    child.on('exit', (code, signal) => {
+      const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      if (!p.ready) this.startFailed(slot, p, why);
+      else this.fail(slot, p, `worker ${why}`);
+    });
+    child.on('error', (err) => (p.ready ? this.fail(slot, p, `worker error: ${err.message}`) : this.startFailed(slot, p, err.message)));
+    this.send(slot, p, {
+      type: 'init',
+      tokenizerJson: this.opts.tokenizerJson,
+      tokenizerConfig: this.opts.tokenizerConfig,
+      backend: this.opts.backend,
+      cpus: slot.pinned ? slot.cpus : null,
+    });
+  }
+
+  private send(slot: Slot, p: Proc, msg: ToWorker): void {
+    try {
+      p.child.send(msg, (err) => {
+        if (err) this.fail(slot, p, `cannot reach worker: ${err.message}`);
       });
-    });
-    // A worker that never starts takes no more work; its batches go elsewhere or give up.
-    w.ready.catch((err: Error) => {
-      if (w.dead) return;
-      w.dead = true;
-      child.kill('SIGKILL');
-      const orphans = [...w.jobs.values()];
-      w.jobs.clear();
-      for (const job of orphans) {
-        clearTimeout(job.timer);
-        job.lastError = err.message;
-        this.retryOrGiveUp(job);
+    } catch (err) {
+      this.fail(slot, p, `cannot reach worker: ${(err as Error).message}`);
+    }
+  }
+
+  private onMessage(slot: Slot, p: Proc, m: FromWorker): void {
+    if (p.dead) return;
+    switch (m.type) {
+      case 'ready':
+        p.ready = true;
+        p.observedCpus = m.cpus;
+        clearTimeout(p.startTimer!);
+        slot.startFailures = 0;
+        if (this.starting && this.slots.every((s) => s.proc?.ready)) this.starting.resolve();
+        this.pump();
+        return;
+      case 'error':
+        if (m.id === null) return this.startFailed(slot, p, `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message}`);
+        return this.settle(slot, p, m.id, null, m.message);
+      case 'result':
+        return this.settle(slot, p, m.id, { counts: m.counts, notes: m.notes }, '');
+    }
+  }
+
+  private settle(slot: Slot, p: Proc, id: number, result: BatchCounts | null, error: string): void {
+    const at = p.inflight.findIndex((j) => j.id === id);
+    if (at < 0) return;
+    const [job] = p.inflight.splice(at, 1);
+    // Progress: the next batch gets a full timeout.
+    this.arm(slot, p);
+    if (result) job!.resolve(result);
+    else {
+      // The worker is fine, the batch is not (it threw): retry it, it may be transient.
+      job!.failures++;
+      job!.lastError = error;
+      this.retryOrGiveUp(job!);
+    }
+    this.pump();
+  }
+
+  /** (Re)start the watchdog of a busy worker; stop it when idle. */
+  private arm(slot: Slot, p: Proc): void {
+    if (p.watchdog) clearTimeout(p.watchdog);
+    p.watchdog = null;
+    if (p.inflight.length === 0 || p.dead) return;
+    const ms = this.opts.batchTimeoutMs;
+    p.watchdog = setTimeout(() => this.fail(slot, p, `batch exceeded ${ms} ms`), ms);
+  }
+
+  /** Kill a process and forget it (no replacement). */
+  private retire(slot: Slot, p: Proc): void {
+    p.dead = true;
+    if (p.watchdog) clearTimeout(p.watchdog);
+    if (p.startTimer) clearTimeout(p.startTimer);
+    p.child.kill('SIGKILL');
+    if (slot.proc === p) slot.proc = null;
+  }
+
+  /** A running worker died or hung: replace it and retry its batches. */
+  private fail(slot: Slot, p: Proc, reason: string): void {
+    if (p.dead) return;
+    if (!p.ready) return this.startFailed(slot, p, reason);
+    this.retire(slot, p);
+    this.replacedCount++;
+    const jobs = p.inflight.splice(0);
+    // Only the batch being counted is blamed; the ones queued behind it never ran.
+    const head = jobs[0];
+    if (head) {
+      head.failures++;
+      head.lastError = reason;
+    }
+    const requeue: Job[] = [];
+    for (const job of jobs) {
+      if (job.failures >= MAX_ATTEMPTS) this.giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
+      else requeue.push(job);
+    }
+    this.pending.unshift(...requeue);
+    if (!this.closed) this.spawn(slot);
+    this.pump();
+  }
+
+  private startFailed(slot: Slot, p: Proc, reason: string): void {
+    if (p.dead) return;
+    this.retire(slot, p);
+    if (!this.started) {
+      this.starting?.reject(new ReplayError(`tokenizer worker failed to start: ${reason}`, 'try --workers 0'));
+      return;
+    }
+    if (this.closed) return;
+    slot.startFailures++;
+    if (slot.startFailures < MAX_START_FAILURES) this.spawn(slot);
+    else slot.abandoned = true;
+    if (this.slots.every((s) => s.abandoned)) {
+      for (const job of this.pending.splice(0)) this.giveUp(job, `failed: no worker could start (${reason})`);
+    }
+    this.pump();
+  }
+
+  // ---- scheduling -----------------------------------------------------------
+
+  /** Hand pending batches to the least-loaded ready workers, up to `depth` each. */
+  private pump(): void {
+    while (this.pending.length > 0 && !this.closed) {
+      let best: Slot | null = null;
+      for (const s of this.slots) {
+        const p = s.proc;
+        if (!p || !p.ready || p.dead || p.inflight.length >= this.opts.depth) continue;
+        if (!best || p.inflight.length < best.proc!.inflight.length) best = s;
       }
-    });
-    child.on('message', (m: FromWorker) => this.onMessage(w, m));
-    child.on('exit', (code, signal) => this.onExit(w, signal ?? `exit code ${code}`));
-    child.on('error', () => undefined);
-    child.send({ type: 'init', tokenizerJson: this.opts.tokenizerJson, tokenizerConfig: this.opts.tokenizerConfig, backend: this.opts.backend } satisfies ToWorker);
-    return w;
-  }
-
-  private dispatch(job: Job): void {
-    if (this.closed) return this.giveUp(job, 'pool closed');
-    const live = this.slots.filter((w) => !w.dead);
-    if (live.length === 0) return this.giveUp(job, 'no live workers');
-    // Least loaded first; ties to the lowest index. Results never depend on the choice.
-    const w = live.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-    job.attempts++;
-    w.jobs.set(job.id, job);
-    job.timer = setTimeout(() => this.replace(w, `batch exceeded ${this.opts.batchTimeoutMs}ms`), this.opts.batchTimeoutMs ?? 600_000);
-    w.ready.then(
-      () => {
-        if (!w.dead) w.child.send({ type: 'count', id: job.id, inputs: job.inputs } satisfies ToWorker);
-      },
-      () => undefined,
-    );
-  }
-
-  private onMessage(w: Worker, m: FromWorker): void {
-    if (m.type === 'ready') return;
-    if (m.id === null) return;
-    const job = w.jobs.get(m.id);
-    if (!job) return;
-    w.jobs.delete(m.id);
-    clearTimeout(job.timer);
-    if (m.type === 'result') {
-      job.resolve({ counts: m.counts, notes: m.notes });
-    } else {
-      job.lastError = m.message;
-      this.retryOrGiveUp(job);
-    }
-  }
-
-  private onExit(w: Worker, reason: string): void {
-    if (w.dead || !w.started) return;
-    this.replace(w, `worker died (${reason})`);
-  }
-
-  /** Kill a worker, start its replacement on the same CPUs, retry its batches there. */
-  private replace(w: Worker, reason: string): void {
-    if (w.dead) return;
-    w.dead = true;
-    w.child.kill('SIGKILL');
-    const orphans = [...w.jobs.values()];
-    w.jobs.clear();
-    if (!this.closed) {
-      const fresh = this.spawn(w.cpus);
-      this.slots[this.slots.indexOf(w)] = fresh;
-    }
-    for (const job of orphans) {
-      clearTimeout(job.timer);
-      job.lastError = reason;
-      this.retryOrGiveUp(job);
+      if (!best) return;
+      const p = best.proc!;
+      const job = this.pending.shift()!;
+      p.inflight.push(job);
+      if (p.inflight.length === 1) this.arm(best, p);
+      this.send(best, p, { type: 'count', id: job.id, inputs: job.inputs });
     }
   }
 
   private retryOrGiveUp(job: Job): void {
-    if (job.attempts >= MAX_ATTEMPTS) this.giveUp(job, `failed ${job.attempts} times: ${job.lastError}`);
-    else this.dispatch(job);
+    if (job.failures >= MAX_ATTEMPTS) return this.giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
+    if (this.closed) return this.giveUp(job, 'pool closed');
+    this.pending.unshift(job);
   }
 
   private giveUp(job: Job, why: string): void {
-    clearTimeout(job.timer);
-    job.resolve({ counts: new Int32Array(job.inputs.length).fill(NOT_COUNTED), notes: { [`not counted: tokenizer worker ${why}`]: job.inputs.length } });
+    job.resolve(notCounted(job.inputs.length, `not counted: tokenizer worker ${why}`));
   }
+}
+
+function notCounted(n: number, note: string): BatchCounts {
+  return { counts: new Int32Array(n).fill(NOT_COUNTED), notes: { [note]: n } };
 }

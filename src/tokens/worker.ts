@@ -1,59 +1,110 @@
-// A tokenizer worker process: loads the tokenizer once, then counts batches
-// sent over IPC. Started by TokenizerPool (pinned to its CPU block by taskset).
+// A tokenizer worker process (child_process.fork of dist/tokens/worker.js, run
+// by TokenizerPool). Loads the tokenizer and chat template once, then counts
+// batches sent over IPC, one at a time, in arrival order.
+//
+// Pinning happens before this file runs: the pool execs `taskset -c <block>
+// node worker.js`, so the main thread starts with the block's mask and every
+// thread created later — V8 platform threads, the libuv threadpool that runs
+// encodeBatch, the rayon pool it fans out to — inherits it. (Pinning after
+// spawn with `taskset -a -p` races with thread creation: a thread being created
+// while taskset walks /proc/<pid>/task keeps the old mask.) RAYON_NUM_THREADS
+// is set to the block size by the pool. test/pool.test.ts checks the mask of
+// every thread, and that the threads that did the counting are not the main one.
+//
+// One batch at a time: several encodeBatch calls in flight in one process run
+// on several libuv threads that share the same cores and the same rayon pool,
+// which measured slower here (scripts/bench-tokenize.mjs, pool.ts header). The
+// pool keeps the next batch queued here so the worker never waits on IPC.
+import { readFileSync } from 'node:fs';
+import type { BatchCounts } from './count.js';
+import { parseCpuList } from './cpus.js';
 import type { CountableInput } from './inputs.js';
-import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { TokenizerBackend } from './textCounter.js';
+import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 
 export type ToWorker =
-  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; backend: TokenizerBackend }
+  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; backend: TokenizerBackend; cpus: number[] | null }
   | { type: 'count'; id: number; inputs: CountableInput[] }
-  /** Test hook: block the event loop, to exercise the pool's batch timeout. */
-  | { type: 'stall'; ms: number };
+  /**
+   * Test hook: occupy the worker for `ms` — the batches queued behind it hang.
+   * `block: true` blocks the event loop too (a hung JS thread, not just a hung encode).
+   */
+  | { type: 'sleep'; ms: number; block?: boolean };
 
 export type FromWorker =
-  | { type: 'ready' }
+  /** `cpus`: the affinity this process actually has (null off Linux). */
+  | { type: 'ready'; pid: number; cpus: number[] | null }
   | { type: 'result'; id: number; counts: Int32Array; notes: Record<string, number> }
   | { type: 'error'; id: number | null; message: string };
 
 let tokenizer: LoadedTokenizer | null = null;
+/** Everything after init runs in order, one item at a time. */
+let queue: Promise<void> = Promise.resolve();
+
 const send = (m: FromWorker): void => {
-  process.send?.(m);
+  if (process.connected) process.send!(m);
 };
 
+function ownAffinity(): number[] | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const m = readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(.+)$/m);
+    return m ? parseCpuList(m[1]!) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  try {
+    tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig);
+    // Warm up: the first encode starts the libuv and rayon threads (with our mask).
+    await tokenizer.text.countTexts(['warm up the tokenizer']);
+    send({ type: 'ready', pid: process.pid, cpus: ownAffinity() });
+  } catch (err) {
+    send({ type: 'error', id: null, message: (err as Error).message });
+  }
+}
+
+async function count(msg: Extract<ToWorker, { type: 'count' }>): Promise<void> {
+  try {
+    if (!tokenizer) throw new Error('worker not initialised');
+    // Test hook: a worker that dies on every batch.
+    if (process.env['REPLAY_WORKER_CRASH_ON_COUNT']) process.exit(9);
+    const r: BatchCounts = await tokenizer.count(msg.inputs);
+    send({ type: 'result', id: msg.id, counts: r.counts, notes: r.notes });
+  } catch (err) {
+    send({ type: 'error', id: msg.id, message: (err as Error).message });
+  }
+}
+
+async function sleep(msg: Extract<ToWorker, { type: 'sleep' }>): Promise<void> {
+  if (msg.block) {
+    const until = Date.now() + msg.ms;
+    while (Date.now() < until) {
+      /* a hung JS thread */
+    }
+  } else {
+    await new Promise((r) => setTimeout(r, msg.ms));
+  }
+}
+
 process.on('message', (msg: ToWorker) => {
-  void handle(msg);
+  switch (msg.type) {
+    case 'init':
+      queue = queue.then(() => init(msg));
+      return;
+    case 'count':
+      queue = queue.then(() => count(msg));
+      return;
+    case 'sleep':
+      queue = queue.then(() => sleep(msg));
+      return;
+  }
 });
-// The parent owns our lifetime: when it goes, so do we.
+
+// The parent owns our lifetime: when its IPC channel closes (it exited, was
+// killed, or closed the pool), we go too — we never outlive it.
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C reaches the whole process group; the parent decides when workers stop.
 process.on('SIGINT', () => undefined);
-
-async function handle(msg: ToWorker): Promise<void> {
-  try {
-    switch (msg.type) {
-      case 'init':
-        tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig);
-        // Warm up: the first encode spawns the thread pools (inheriting our affinity).
-        await tokenizer.text.countTexts(['warm up the tokenizer']);
-        send({ type: 'ready' });
-        return;
-      case 'count': {
-        if (!tokenizer) throw new Error('worker not initialised');
-        // Test hook: a worker that dies on every batch.
-        if (process.env['REPLAY_WORKER_CRASH_ON_COUNT']) process.exit(9);
-        const { counts, notes } = await tokenizer.count(msg.inputs);
-        send({ type: 'result', id: msg.id, counts, notes });
-        return;
-      }
-      case 'stall': {
-        const until = Date.now() + msg.ms;
-        while (Date.now() < until) {
-          /* busy: simulates a hung encode */
-        }
-        return;
-      }
-    }
-  } catch (err) {
-    send({ type: 'error', id: msg.type === 'count' ? msg.id : null, message: (err as Error).message });
-  }
-}
