@@ -38,6 +38,9 @@ function parseArgs(argv) {
       case '--retry-frac': a.retryFrac = Number(v()); break;
       case '--concurrency': a.concurrency = Number(v()); break;
       case '--damage': a.damage = true; break;
+      case '--help': case '-h':
+        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+        process.exit(0);
       default: throw new Error(`unknown option ${k}`);
     }
   }

@@ -1572,40 +1572,37 @@ const CONSTANTS = new Map<string, Val>([
   ['None', null],
 ]);
 
-/** Names a macro body reads without declaring (jinja2 decides varargs/kwargs/caller support from these). */
-function referencedNames(body: unknown, out = new Set<string>()): Set<string> {
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
+/** Visit every AST node below `root` (through arrays and Map literals); `visit` returning false skips a node's children. */
+function walkNodes(root: unknown, visit: (node: Node) => boolean | void): void {
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
     if (n instanceof Map) {
       for (const [k, v] of n) {
-        visit(k);
-        visit(v);
+        walk(k);
+        walk(v);
       }
       return;
     }
     if (!n || typeof n !== 'object') return;
     const node = n as Node;
-    if (node.type === 'Identifier') out.add(node['value'] as string);
-    if (node.type === 'Macro') return; // nested macros have their own arguments
-    for (const v of Object.values(node)) if (v && typeof v === 'object') visit(v);
+    if (visit(node) === false) return;
+    for (const v of Object.values(node)) if (v && typeof v === 'object') walk(v);
   };
-  visit(body);
+  walk(root);
+}
+
+/** Names a macro body reads without declaring (jinja2 decides varargs/kwargs/caller support from these). */
+function referencedNames(body: unknown, out = new Set<string>()): Set<string> {
+  walkNodes(body, (node) => {
+    if (node.type === 'Identifier') out.add(node['value'] as string);
+    return node.type !== 'Macro'; // nested macros have their own arguments
+  });
   return out;
 }
 
 /** Filters and tests a template names must exist: jinja2 rejects the template at compile time otherwise. */
 function checkNames(program: unknown): void {
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (n instanceof Map) {
-      for (const [k, v] of n) {
-        visit(k);
-        visit(v);
-      }
-      return;
-    }
-    if (!n || typeof n !== 'object') return;
-    const node = n as Node;
+  walkNodes(program, (node) => {
     if (node.type === 'FilterExpression' || node.type === 'FilterStatement') {
       const f = node['filter'] as Node;
       const callee = f.type === 'CallExpression' ? (f['callee'] as Node) : null;
@@ -1617,9 +1614,7 @@ function checkNames(program: unknown): void {
       const name = (node['test'] as Node)['value'] as string;
       if (!TESTS.has(name)) throw new PyError('TemplateAssertionError', `No test named '${name}'.`);
     }
-    for (const v of Object.values(node)) if (v && typeof v === 'object') visit(v);
-  };
-  visit(program);
+  });
 }
 
 export class Interpreter {
@@ -2113,19 +2108,15 @@ function rewriteTokens(tokens: Tok[], testArgs: Node[][]): Tok[] {
   return out;
 }
 
-function attachTestArgs(n: unknown, testArgs: Node[][]): void {
-  if (Array.isArray(n)) return n.forEach((x) => attachTestArgs(x, testArgs));
-  if (!n || typeof n !== 'object') return;
-  const node = n as Node;
-  if (node.type === 'TestExpression') {
+function attachTestArgs(program: Node, testArgs: Node[][]): void {
+  walkNodes(program, (node) => {
+    if (node.type !== 'TestExpression') return;
     const test = node['test'] as Node;
     const [name, index] = String(test['value']).split(TEST_ARG_SEP);
-    if (index !== undefined) {
-      test['value'] = name;
-      node['args'] = testArgs[Number(index)]!;
-    }
-  }
-  for (const v of Object.values(node)) if (v && typeof v === 'object') attachTestArgs(v, testArgs);
+    if (index === undefined) return;
+    test['value'] = name;
+    node['args'] = testArgs[Number(index)]!;
+  });
 }
 
 /** A template compiled once and rendered with Python jinja2 semantics. */
