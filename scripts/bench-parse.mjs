@@ -25,13 +25,13 @@ if (!file) {
   if (!existsSync(file)) execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-log.mjs'), '--samples', '2000', '--out', file], { stdio: 'inherit' });
 }
 const { readLines } = await import('../dist/read/lines.js');
-const { decodeLine } = await import('../dist/decode/events.js');
+const { decodeLogLine } = await import('../dist/decode/events.js');
 const mb = statSync(file).size / 1e6;
 
 const methods = {
   '(1) replay reader + event decoder': async () => {
     let n = 0;
-    for await (const lines of readLines(createReadStream(file, { highWaterMark: 1 << 20 }))) for (const l of lines) if (l.text !== null && decodeLine(l.text).ok) n++;
+    for await (const lines of readLines(createReadStream(file, { highWaterMark: 1 << 20 }))) for (const l of lines) if (decodeLogLine(l).ok) n++;
     return n;
   },
   '(2) replay reader + JSON.parse': async () => {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeLine } from '../dist/decode/events.js';
+import { decodeLogLine } from '../dist/decode/events.js';
 import { readLines } from '../dist/read/lines.js';
 import { openLog } from '../dist/read/open.js';
 import { oslInput, tpotInput } from '../dist/replay/outputParts.js';
@@ -71,8 +71,8 @@ async function extractTexts(log) {
   let structured = 0;
   for await (const lines of readLines(openLog(log))) {
     for (const l of lines) {
-      const d = l.text && decodeLine(l.text);
-      if (!d || !d.ok || !d.event.data) continue;
+      const d = decodeLogLine(l);
+      if (!d.ok || !d.event.data) continue;
       const data = d.event.data;
       if (data.tag === 'PromptData' && data.text) texts.push(data.text);
       if (data.tag === 'TextModelOutput') {

@@ -24,3 +24,5 @@ export interface GenerateStats {
   ended: boolean;
 }
 export function generate(opts: GenerateOptions): Promise<GenerateStats>;
+/** mulberry32: a seeded generator of floats in [0, 1). */
+export function rng(seed: number): () => number;

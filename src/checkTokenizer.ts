@@ -1,6 +1,6 @@
 // `replay check-tokenizer`: count a run's own texts with both backends and
 // report every disagreement, shrunk to a minimal example.
-import { decodeLine } from './decode/events.js';
+import { decodeLogLine } from './decode/events.js';
 import { readLines } from './read/lines.js';
 import { openLog } from './read/open.js';
 import type { TextCounter } from './tokens/textCounter.js';
@@ -38,8 +38,7 @@ export async function* runTexts(path: string): AsyncGenerator<Sourced[]> {
   for await (const lines of readLines(openLog(path))) {
     const out: Sourced[] = [];
     for (const line of lines) {
-      if (line.text === null) continue;
-      const d = decodeLine(line.text);
+      const d = decodeLogLine(line);
       if (!d.ok || !d.event.data) continue;
       const data = d.event.data;
       if (data.tag === 'PromptData' && data.text) out.push({ line: line.no, what: 'prompt', text: data.text });

@@ -2,7 +2,7 @@
 // decoding overlap counting: token jobs go out in batches, and their counts come
 // back into the aggregator in job order, so results never depend on worker count.
 import type { Readable } from 'node:stream';
-import { decodeLine } from './decode/events.js';
+import { decodeLogLine } from './decode/events.js';
 import { readLines } from './read/lines.js';
 import { Aggregator, type TokenJob } from './replay/aggregator.js';
 import type { ChunkSink } from './replay/sampleTable.js';
@@ -124,7 +124,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
         diag.linesAfterEnded++;
         continue;
       }
-      const decoded = line.text === null ? { ok: false as const, reason: line.error! } : decodeLine(line.text);
+      const decoded = decodeLogLine(line);
       if (!decoded.ok) {
         diag.corruptLines++;
         if (diag.corruptExamples.length < maxExamples) diag.corruptExamples.push({ line: line.no, reason: decoded.reason });

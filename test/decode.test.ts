@@ -2,12 +2,18 @@
 // are rejected (with a reason), the rest decode with exact timestamps.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeLine } from '../src/decode/events.js';
+import { decodeChunkLine } from '../src/decode/chunkLine.js';
+import { decodeLine, decodeLogLine } from '../src/decode/events.js';
 import { PyFloat } from '../src/decode/pyFloat.js';
-import { MAX_LINE_BYTES, readLines, type Line } from '../src/read/lines.js';
+import { Line, MAX_LINE_BYTES, readLines } from '../src/read/lines.js';
+import { rng } from '../scripts/gen-log.mjs';
 
 const base = '"sample_uuid":"u1","conversation_id":"","turn":null';
 const line = (fields: string): string => `{${fields}}`;
+const lineOf = (text: string): Line => {
+  const buf = Buffer.from(text);
+  return new Line(1, buf, 0, buf.length, buf.length);
+};
 
 describe('decodeLine', () => {
   it.each([
@@ -53,13 +59,47 @@ describe('decodeLine', () => {
     expect(o.ok && o.event.data).toEqual({ tag: 'TextModelOutput', output: '', reasoning: null, toolCalls: null });
   });
 
-  it('decodes chunk lines the same through the fast path and the general path', () => {
+  it('decodes chunk lines the same through the byte fast path and the general path', () => {
     const fast = '{"event_type":"sample.recv_non_first","timestamp_ns":9300000418826051,"sample_uuid":"85b12cb69bb5a59e2f89ecaf98bd002d","conversation_id":"","turn":null,"data":null}';
-    const slow = '{"event_type": "sample.recv_non_first", "timestamp_ns": 9300000418826051, "sample_uuid": "85b12cb69bb5a59e2f89ecaf98bd002d", "conversation_id": "", "turn": null, "data": null}';
-    const a = decodeLine(fast);
-    const b = decodeLine(slow);
+    const spaced = '{"event_type": "sample.recv_non_first", "timestamp_ns": 9300000418826051, "sample_uuid": "85b12cb69bb5a59e2f89ecaf98bd002d", "conversation_id": "", "turn": null, "data": null}';
+    expect(decodeChunkLine(Buffer.from(fast), 0, fast.length)).not.toBeNull();
+    expect(decodeChunkLine(Buffer.from(spaced), 0, spaced.length)).toBeNull();
+    const a = decodeLogLine(lineOf(fast));
+    const b = decodeLine(spaced);
     expect(a.ok && b.ok).toBe(true);
     expect(a.ok && a.event).toEqual(b.ok && b.event);
+  });
+
+  it('takes the byte fast path only for lines the general decoder reads the same (seeded mutations)', () => {
+    const rand = rng(7);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const word = (n: number, chars: string): string => Array.from({ length: n }, () => pick([...chars])).join('');
+    const digits = (n: number): string => (n === 1 ? pick(['0', '7']) : pick(['1', '9']) + Array.from({ length: n - 1 }, () => pick(['0', '5', '9'])).join(''));
+    // A line in the writer's form with random values; a tenth of the uuids hold . or :, which only conversation ids allow.
+    const valid = (): string =>
+      `{"event_type":"sample.recv_${pick(['first', 'non_first'])}","timestamp_ns":${digits(1 + Math.floor(rand() * 31))},` +
+      `"sample_uuid":"${word(Math.floor(rand() * 33), rand() < 0.1 ? 'ab09_-.:' : 'abcXYZ019_-')}","conversation_id":"${word(Math.floor(rand() * 8), 'abcXYZ019_-.:')}",` +
+      `"turn":${pick(['null', '0', '-0', '3', '-12', digits(15), digits(17)])},"data":null}`;
+    const alphabet = ['0', '1', '9', '-', '.', ':', '_', '"', '\\', ' ', 'a', 'Z', 'é', '\u0000', ',', '}', 'null', '1.0', '1e3', '00'];
+    let fastTaken = 0;
+    for (let i = 0; i < 5000; i++) {
+      let text = valid();
+      for (let k = Math.floor(rand() * 3) - 1; k >= 0; k--) {
+        const at = Math.floor(rand() * (text.length + 1));
+        const op = rand();
+        if (op < 0.4) text = text.slice(0, at) + pick(alphabet) + text.slice(at); // insert
+        else if (op < 0.8) text = text.slice(0, at) + text.slice(at + 1); // delete
+        else text = text.slice(0, at) + pick(alphabet) + text.slice(at + 1); // replace
+      }
+      const bytes = Buffer.from(text);
+      if (decodeChunkLine(bytes, 0, bytes.length) !== null) fastTaken++;
+      const viaBytes = decodeLogLine(lineOf(text));
+      const viaText = decodeLine(text);
+      expect(viaBytes, text).toEqual(viaText);
+    }
+    // The mutations leave a share of lines valid for the fast path, so both branches ran.
+    expect(fastTaken).toBeGreaterThan(500);
+    expect(fastTaken).toBeLessThan(4500);
   });
 
   it('keeps integral floats of tool-call data as Python floats', () => {

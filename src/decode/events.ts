@@ -3,6 +3,8 @@
 // A rejected line yields a reason; the caller counts and reports it.
 import type { Json, JsonObject } from '../tokens/inputs.js';
 import { hasIntegralFloat, parseJsonKeepFloats } from './pyFloat.js';
+import type { Line } from '../read/lines.js';
+import { decodeChunkLine } from './chunkLine.js';
 import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
 export type SessionEvent =
@@ -83,28 +85,16 @@ const reject = (reason: string): never => {
 const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
 const INT_ARRAY = /^\[\s*(?:-?(?:0|[1-9]\d*)\s*(?:,\s*-?(?:0|[1-9]\d*)\s*)*)?\]$/;
 
-// Data-less chunk lines are most of a streaming log: match the writer's exact
-// form and skip JSON.parse for them.
-const CHUNK_LINE =
-  /^\{"event_type":"(sample\.recv_first|sample\.recv_non_first)","timestamp_ns":(0|[1-9]\d*),"sample_uuid":"([0-9A-Za-z_-]*)","conversation_id":"([0-9A-Za-z_.:-]*)","turn":(null|0|-?[1-9]\d*),"data":null\}$/;
+/** Decodes a line read from the log: chunk lines straight from their bytes, the rest from their text. */
+export function decodeLogLine(line: Line): DecodeResult {
+  const chunk = line.buf === null ? null : decodeChunkLine(line.buf, line.start, line.end);
+  if (chunk !== null) return { ok: true, event: chunk };
+  const text = line.text;
+  return text === null ? { ok: false, reason: line.error! } : decodeLine(text);
+}
 
+/** Decodes the text of one line. */
 export function decodeLine(line: string): DecodeResult {
-  const fast = CHUNK_LINE.exec(line);
-  if (fast) {
-    return {
-      ok: true,
-      event: {
-        eventType: fast[1] as EventType,
-        timestampNs: BigInt(fast[2]!),
-        sampleUuid: fast[3]!,
-        conversationId: fast[4]!,
-        turn: fast[5] === 'null' ? null : Number(fast[5]),
-        data: null,
-        finishReason: undefined,
-        workerId: undefined,
-      },
-    };
-  }
   try {
     return { ok: true, event: decodeSlow(line) };
   } catch (err) {

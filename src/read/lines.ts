@@ -1,22 +1,50 @@
 // Split a byte stream into numbered lines with bounded memory: only the
 // current partial line is buffered. LF or CRLF endings; a last line without a
 // newline is still a line. Invalid UTF-8 is reported, not replaced.
+//
+// A Line is a view into the chunk it was read from (no copy): its bytes, and
+// `text`, are valid until the next batch is requested.
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 
-export interface Line {
-  /** 1-based line number in the file. */
-  no: number;
-  /** The decoded text, or null when the line could not be decoded. */
-  text: string | null;
-  /** Why `text` is null. */
-  error?: string;
-  /** Raw length in bytes, without the line ending. */
-  bytes: number;
-}
-
 /** Longest line kept in memory; longer lines are reported, not decoded (V8 strings top out near 512 MiB). */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+export class Line {
+  private decoded: string | null | undefined;
+  private why: string | undefined;
+
+  constructor(
+    /** 1-based line number in the file. */
+    readonly no: number,
+    /** Holds the line's bytes at [start, end), without the line ending; null for a line too long to keep. */
+    readonly buf: Buffer | null,
+    readonly start: number,
+    readonly end: number,
+    /** Raw length in bytes, without the line ending. */
+    readonly bytes: number,
+  ) {
+    if (buf === null) this.why = `line too long (${bytes} bytes, limit ${MAX_LINE_BYTES})`;
+  }
+
+  /** The decoded text, or null when the line cannot be decoded (see `error`). */
+  get text(): string | null {
+    if (this.decoded === undefined) {
+      if (this.buf === null) this.decoded = null;
+      else if (!isUtf8(this.buf.subarray(this.start, this.end))) {
+        this.decoded = null;
+        this.why = 'invalid UTF-8';
+      } else this.decoded = this.buf.toString('utf8', this.start, this.end);
+    }
+    return this.decoded;
+  }
+
+  /** Why `text` is null. */
+  get error(): string | undefined {
+    void this.text;
+    return this.why;
+  }
+}
 
 /** Yields the lines of `stream` in batches (one per chunk read), in file order. */
 export async function* readLines(stream: Readable | AsyncIterable<Buffer>): AsyncGenerator<Line[]> {
@@ -25,23 +53,21 @@ export async function* readLines(stream: Readable | AsyncIterable<Buffer>): Asyn
   let partBytes = 0;
   let oversized = false;
 
-  const finish = (tail: Buffer): Line => {
-    lineNo++;
-    const total = partBytes + tail.length;
-    let buf: Buffer | null = null;
-    if (!oversized) buf = parts.length === 0 ? tail : Buffer.concat([...parts, tail], total);
+  const line = (buf: Buffer, start: number, end: number): Line => {
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    return new Line(++lineNo, buf, start, end, end - start);
+  };
+
+  // The buffered start of a line, completed by `tail`.
+  const joined = (tail: Buffer, tailEnd: number): Line => {
+    const total = partBytes + tailEnd;
+    const wasOversized = oversized;
+    const buf = oversized ? null : Buffer.concat([...parts, tail.subarray(0, tailEnd)], total);
     parts = [];
     partBytes = 0;
-    const wasOversized = oversized;
     oversized = false;
-    if (wasOversized || buf === null) {
-      return { no: lineNo, text: null, error: `line too long (${total} bytes, limit ${MAX_LINE_BYTES})`, bytes: total };
-    }
-    let end = buf.length;
-    if (end > 0 && buf[end - 1] === 0x0d) end--;
-    const body = end === buf.length ? buf : buf.subarray(0, end);
-    if (!isUtf8(body)) return { no: lineNo, text: null, error: 'invalid UTF-8', bytes: body.length };
-    return { no: lineNo, text: body.toString('utf8'), bytes: body.length };
+    if (wasOversized || buf === null) return new Line(++lineNo, null, 0, 0, total);
+    return line(buf, 0, buf.length);
   };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -50,21 +76,21 @@ export async function* readLines(stream: Readable | AsyncIterable<Buffer>): Asyn
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
       if (nl === -1) break;
-      batch.push(finish(chunk.subarray(start, nl)));
+      batch.push(start === 0 && (partBytes > 0 || oversized) ? joined(chunk, nl) : line(chunk, start, nl));
       start = nl + 1;
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      partBytes += rest.length;
+      const rest = chunk.length - start;
+      partBytes += rest;
       if (partBytes > MAX_LINE_BYTES) {
         oversized = true;
         parts = [];
       } else if (!oversized) {
-        // Copy: the stream may reuse its chunk buffers.
-        parts.push(Buffer.from(rest));
+        // Copy: this part outlives the chunk.
+        parts.push(Buffer.from(chunk.subarray(start)));
       }
     }
     if (batch.length > 0) yield batch;
   }
-  if (partBytes > 0 || oversized) yield [finish(Buffer.alloc(0))];
+  if (partBytes > 0 || oversized) yield [joined(Buffer.alloc(0), 0)];
 }
