@@ -35,13 +35,18 @@ const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
 const cores = cpuCount();
 
 function rssTree(pid) {
-  // VmRSS of pid and all its descendants, in bytes.
+  // VmRSS of pid and all its descendants, in bytes: their sum, pid's own, the largest descendant's.
   let total = 0;
+  let main = 0;
+  let child = 0;
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop();
     try {
-      total += Number(readFileSync(`/proc/${p}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+      const rss = Number(readFileSync(`/proc/${p}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+      total += rss;
+      if (p === pid) main = rss;
+      else child = Math.max(child, rss);
       for (const t of readdirSync(`/proc/${p}/task`)) {
         const kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
         if (kids) stack.push(...kids.split(/\s+/).map(Number));
@@ -50,14 +55,17 @@ function rssTree(pid) {
       /* exited */
     }
   }
-  return total;
+  return { total, main, child };
 }
 
 async function runReplay(log, out) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', log, `--tokenizer=${TOK}`, `--out=${out}`, '--quiet'], { stdio: 'inherit' });
-  let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, rssTree(child.pid))), 100);
+  const peak = { total: 0, main: 0, child: 0 };
+  const timer = setInterval(() => {
+    const now = rssTree(child.pid);
+    for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], now[k]);
+  }, 100);
   const code = await new Promise((res) => child.on('exit', res));
   clearInterval(timer);
   if (code !== 0) throw new Error(`replay exited ${code}`);
@@ -133,22 +141,31 @@ for (const n of sizes) {
     batch_tok_s: Math.round(b.tokens / b.seconds),
     naive_tok_s: Math.round(c.tokensPerSecond),
     ratio_a_b: +((a.tokens / a.seconds) / (b.tokens / b.seconds)).toFixed(3),
-    replay_peak_rss_mb: Math.round(a.peakRss / 2 ** 20),
+    replay_peak_rss_mb: Math.round(a.peakRss.total / 2 ** 20),
+    main_peak_rss_mb: Math.round(a.peakRss.main / 2 ** 20),
+    worker_peak_rss_mb: Math.round(a.peakRss.child / 2 ** 20),
   };
   rows.push(row);
   console.log(JSON.stringify(row));
   rmSync(dir, { recursive: true, force: true });
 }
 
-// Peak RSS against samples: least-squares line, projected to 1M samples.
+// Peak RSS against samples: least-squares lines, projected to 1M samples.
 if (rows.length >= 2) {
-  const xs = rows.map((r) => r.samples);
-  const ys = rows.map((r) => r.replay_peak_rss_mb);
-  const mx = xs.reduce((a, b) => a + b) / xs.length;
-  const my = ys.reduce((a, b) => a + b) / ys.length;
-  const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-  const at1M = my + slope * (1e6 - mx);
-  console.log(`peak RSS fit: ${slope.toFixed(5)} MB/sample; projected at 1M samples: ${Math.round(at1M)} MB`);
+  const fit = (key) => {
+    const xs = rows.map((r) => r.samples);
+    const ys = rows.map((r) => r[key]);
+    const mx = xs.reduce((a, b) => a + b) / xs.length;
+    const my = ys.reduce((a, b) => a + b) / ys.length;
+    const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    return { slope, at1M: my + slope * (1e6 - mx) };
+  };
+  const total = fit('replay_peak_rss_mb');
+  const main = fit('main_peak_rss_mb');
+  const worker = fit('worker_peak_rss_mb');
+  const workers = rows[rows.length - 1].replay_workers;
+  console.log(`peak RSS fit (sum of processes): ${(total.slope * 1024).toFixed(2)} KB/sample; projected at 1M samples: ${Math.round(total.at1M)} MB`);
+  console.log(`  main process: ${(main.slope * 1024).toFixed(2)} KB/sample, ${Math.round(main.at1M)} MB at 1M; largest worker: ${(worker.slope * 1024).toFixed(2)} KB/sample, ${Math.round(worker.at1M)} MB at 1M (x${workers} workers)`);
 }
 console.table(rows);
 console.log(`CPUs available: ${cores}`);

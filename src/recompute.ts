@@ -126,7 +126,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const streaming: Settled<boolean> =
     streamingDeclared.value !== null
       ? { value: streamingDeclared.value, source: streamingDeclared.source }
-      : { value: agg.samples.firstChunkNs.some((t) => t !== null), source: 'inferred from sample.recv_first events' };
+      : { value: agg.samples.firstChunkNs.some(), source: 'inferred from sample.recv_first events' };
 
   const pending = diag.tokenJobs - diag.tokenJobsCounted;
   const state = diag.reachedEnded ? 'complete' : 'interrupted';

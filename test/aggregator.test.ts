@@ -115,7 +115,7 @@ describe('aggregator replay', () => {
     expect(agg.counters.trackedSamplesCompleted).toBe(2);
     expect(agg.counters.totalSamplesCompleted).toBe(3);
     expect(agg.counters.totalSamplesIssued).toBe(3);
-    expect(agg.samples.block).toEqual([0, -1, 1]);
+    expect(agg.samples.block.toArray()).toEqual([0, -1, 1]);
   });
 
   it('legacy LoadGen window: first tracked issue to the completion of the latest-issued completed sample', () => {

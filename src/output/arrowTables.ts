@@ -1,52 +1,118 @@
 // Apache Arrow IPC tables for notebooks (pandas, polars, DuckDB): one row per
-// sample, and per-interval time series. Pure: aggregator state in, bytes out.
+// sample, and per-interval time series. Pure: aggregator state in, Arrow
+// record batches out (arrowFile.ts writes them).
 // Times are ns relative to session.started (or the first event); null means
 // "did not happen" (no first chunk, not completed, not counted).
-import { Bool, Float64, Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from 'apache-arrow';
 import type { Aggregator } from '../replay/aggregator.js';
-
-const rel = (t: bigint | null, base: bigint): bigint | null => (t === null ? null : t - base);
-
-function int64(values: Array<bigint | null>): Vector {
-  return vectorFromArray(values, new Int64());
-}
 
 /** Session start, or the first issue when the log has no session.started. */
 export function timeBase(agg: Aggregator): bigint {
   if (agg.sessionStartNs !== null) return agg.sessionStartNs;
   let min: bigint | null = null;
-  for (const t of agg.samples.issuedNs) if (t !== null && (min === null || t < min)) min = t;
+  const issued = agg.samples.issuedNs;
+  for (let i = 0; i < issued.length; i++) {
+    const t = issued.get(i);
+    if (t !== null && (min === null || t < min)) min = t;
+  }
   return min ?? 0n;
 }
 
-/** samples.arrow: one row per sample, tracked and untracked. */
-export function samplesTable(agg: Aggregator): Table {
+/** Rows per record batch: enough to amortize Arrow's per-batch overhead, small enough that building one stays a few MB. */
+export const SAMPLES_ROWS_PER_BATCH = 1 << 14;
+
+const SAMPLE_COLUMNS: Array<[string, DataType]> = [
+  ['sample_row', new Int32()],
+  ['uuid', new Utf8()],
+  ['conversation_id', new Utf8()],
+  ['turn', new Int32()],
+  ['tracked', new Bool()],
+  ['tracking_block', new Int32()],
+  ['issued_ns', new Int64()],
+  ['first_chunk_ns', new Int64()],
+  ['complete_ns', new Int64()],
+  ['ttft_ns', new Int64()],
+  ['latency_ns', new Int64()],
+  ['tpot_ns', new Float64()],
+  ['isl', new Int32()],
+  ['osl', new Int32()],
+  ['tokens_after_first_chunk', new Int32()],
+  ['chunks', new Int32()],
+  ['times_issued', new Int32()],
+  ['finish_reason', new Utf8()],
+  ['error_type', new Utf8()],
+  ['error_message', new Utf8()],
+  ['worker_id', new Int32()],
+];
+
+export const SAMPLES_SCHEMA = new Schema(SAMPLE_COLUMNS.map(([name, type]) => new Field(name, type, true)));
+
+/**
+ * samples.arrow, one row per sample (tracked and untracked), as record batches
+ * of `rowsPerBatch` rows: memory for the columns is one batch's, not the run's.
+ */
+export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER_BATCH): Generator<RecordBatch> {
   const s = agg.samples;
   const base = timeBase(agg);
-  return new Table({
-    sample_row: vectorFromArray(Array.from({ length: s.length }, (_, i) => i), new Int32()),
-    uuid: vectorFromArray(s.uuid, new Utf8()),
-    conversation_id: vectorFromArray(s.conversationId, new Utf8()),
-    turn: vectorFromArray(s.turn, new Int32()),
-    tracked: vectorFromArray(s.block.map((b) => b >= 0), new Bool()),
-    tracking_block: vectorFromArray(s.block.map((b) => (b >= 0 ? b : null)), new Int32()),
-    issued_ns: int64(s.issuedNs.map((t) => rel(t, base))),
-    first_chunk_ns: int64(s.firstChunkNs.map((t) => rel(t, base))),
-    complete_ns: int64(s.completeNs.map((t) => rel(t, base))),
-    ttft_ns: int64(s.ttftNs.map((v) => (v === null ? null : BigInt(v)))),
-    latency_ns: int64(s.latencyNs.map((v) => (v === null ? null : BigInt(v)))),
-    tpot_ns: vectorFromArray(s.tpotNs, new Float64()),
-    isl: vectorFromArray(s.isl, new Int32()),
-    osl: vectorFromArray(s.osl, new Int32()),
-    tokens_after_first_chunk: vectorFromArray(s.tokensAfterFirst, new Int32()),
-    chunks: vectorFromArray(s.chunks, new Int32()),
-    times_issued: vectorFromArray(s.issueCount, new Int32()),
-    finish_reason: vectorFromArray(s.finishReason, new Utf8()),
-    error_type: vectorFromArray(s.errorType, new Utf8()),
-    error_message: vectorFromArray(s.errorMessage, new Utf8()),
-    worker_id: vectorFromArray(s.workerId, new Int32()),
-  });
+  const relNs = (t: bigint | null): bigint | null => (t === null ? null : t - base);
+  const ns = (v: number | null): bigint | null => (v === null ? null : BigInt(v));
+  for (let from = 0; from < s.length; from += rowsPerBatch) {
+    const n = Math.min(rowsPerBatch, s.length - from);
+    const at = <T>(c: { get(i: number): T | null }) => (k: number): T | null => c.get(from + k);
+    const columns: Data[] = [
+      int32Column(n, (k) => from + k),
+      utf8Column(s.uuid.slice(from, from + n)),
+      utf8Column(s.conversationId.slice(from, from + n)),
+      int32Column(n, at(s.turn)),
+      boolColumn(n, (k) => s.tracked(from + k)),
+      int32Column(n, (k) => (s.tracked(from + k) ? s.block.get(from + k) : null)),
+      int64Column(n, (k) => relNs(s.issuedNs.get(from + k))),
+      int64Column(n, (k) => relNs(s.firstChunkNs.get(from + k))),
+      int64Column(n, (k) => relNs(s.completeNs.get(from + k))),
+      int64Column(n, (k) => ns(s.ttftNs.get(from + k))),
+      int64Column(n, (k) => ns(s.latencyNs.get(from + k))),
+      float64Column(n, at(s.tpotNs)),
+      int32Column(n, at(s.isl)),
+      int32Column(n, at(s.osl)),
+      int32Column(n, at(s.tokensAfterFirst)),
+      int32Column(n, at(s.chunks)),
+      int32Column(n, at(s.issueCount)),
+      utf8Column(s.finishReason.slice(from, from + n)),
+      utf8Column(s.errorType.slice(from, from + n)),
+      utf8Column(s.errorMessage.slice(from, from + n)),
+      int32Column(n, at(s.workerId)),
+    ];
+    yield new RecordBatch(SAMPLES_SCHEMA, makeData({ type: new Struct(SAMPLES_SCHEMA.fields), length: n, nullCount: 0, children: columns }));
+  }
 }
+
+/** A fixed-width column from `get(row)`, null where it returns null. */
+function fixedColumn<T, A extends Int32Array | BigInt64Array | Float64Array>(type: DataType, values: A, get: (k: number) => T | null, put: (a: A, k: number, v: T) => void): Data {
+  const n = values.length;
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let k = 0; k < n; k++) {
+    const v = get(k);
+    if (v === null) nulls++;
+    else {
+      put(values, k, v);
+      valid[k >> 3]! |= 1 << (k & 7);
+    }
+  }
+  return makeData({ type, length: n, nullCount: nulls, data: values as never, nullBitmap: nulls > 0 ? valid : undefined } as never);
+}
+
+const int32Column = (n: number, get: (k: number) => number | null): Data => fixedColumn(new Int32(), new Int32Array(n), get, (a, k, v) => (a[k] = v));
+const int64Column = (n: number, get: (k: number) => bigint | null): Data => fixedColumn(new Int64(), new BigInt64Array(n), get, (a, k, v) => (a[k] = v));
+const float64Column = (n: number, get: (k: number) => number | null): Data => fixedColumn(new Float64(), new Float64Array(n), get, (a, k, v) => (a[k] = v));
+
+function boolColumn(n: number, get: (k: number) => boolean): Data {
+  const bits = new Uint8Array((n + 7) >> 3);
+  for (let k = 0; k < n; k++) if (get(k)) bits[k >> 3]! |= 1 << (k & 7);
+  return makeData({ type: new Bool(), length: n, nullCount: 0, data: bits });
+}
+
+const utf8Column = (values: Array<string | null>): Data => vectorFromArray(values, new Utf8()).data[0]!;
 
 export interface TimeSeries {
   intervalNs: number;
@@ -72,7 +138,7 @@ export function timeSeries(agg: Aggregator): TimeSeries {
   const base = timeBase(agg);
   let end = 0;
   for (let i = 0; i < s.length; i++) {
-    for (const t of [s.issuedNs[i], s.completeNs[i]]) if (t !== null && t !== undefined) end = Math.max(end, Number(t - base));
+    for (const t of [s.issuedNs.get(i), s.completeNs.get(i)]) if (t !== null) end = Math.max(end, Number(t - base));
   }
   let intervalNs = 1e9;
   for (let k = 0; end / intervalNs > MAX_INTERVALS; k++) intervalNs = [2, 5, 10][k % 3]! * 10 ** (9 + Math.floor(k / 3));
@@ -83,8 +149,8 @@ export function timeSeries(agg: Aggregator): TimeSeries {
   const ttftBy: number[][] = Array.from({ length: n }, () => []);
   const delta = zeros();
   for (let i = 0; i < s.length; i++) {
-    const iss = s.issuedNs[i]!;
-    const done = s.completeNs[i]!;
+    const iss = s.issuedNs.get(i);
+    const done = s.completeNs.get(i);
     if (iss !== null) {
       ts.issued[bucket(iss)]!++;
       delta[bucket(iss)]!++;
@@ -94,10 +160,12 @@ export function timeSeries(agg: Aggregator): TimeSeries {
       ts.completed[b]!++;
       delta[b]!--;
       if (s.errorType[i] !== null) ts.failed[b]!++;
-      if (s.osl[i] !== null) ts.outputTokensPerS[b]! += s.osl[i]! / (intervalNs / 1e9);
+      const osl = s.osl.get(i);
+      if (osl !== null) ts.outputTokensPerS[b]! += osl / (intervalNs / 1e9);
     }
-    const first = s.firstChunkNs[i]!;
-    if (first !== null && s.ttftNs[i] !== null) ttftBy[bucket(first)]!.push(s.ttftNs[i]!);
+    const first = s.firstChunkNs.get(i);
+    const ttft = s.ttftNs.get(i);
+    if (first !== null && ttft !== null) ttftBy[bucket(first)]!.push(ttft);
   }
   let inFlight = 0;
   for (let b = 0; b < n; b++) {
@@ -124,7 +192,4 @@ export function timeSeriesTable(ts: TimeSeries): Table {
   });
 }
 
-export function toIpc(table: Table): Uint8Array {
-  return tableToIPC(table, 'file');
-}
 

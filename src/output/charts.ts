@@ -9,14 +9,14 @@ const MAX_POINTS = 4000;
 
 /** Evenly spaced order statistics of `values` (sorted copy), at most `k`. */
 export function quantileSketch(values: readonly number[], k = MAX_POINTS): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length <= k) return sorted;
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length <= k) return Array.from(sorted);
   return Array.from({ length: k }, (_, i) => sorted[Math.floor((i * (sorted.length - 1)) / (k - 1))]!);
 }
 
 /** Every n-th row so that at most `k` remain (deterministic). */
-function thin<T>(rows: T[], k = MAX_POINTS): T[] {
-  if (rows.length <= k) return rows;
+export function thin<T>(rows: ArrayLike<T>, k = MAX_POINTS): T[] {
+  if (rows.length <= k) return Array.from(rows);
   const step = rows.length / k;
   return Array.from({ length: k }, (_, i) => rows[Math.floor(i * step)]!);
 }

@@ -2,9 +2,9 @@
 // while the log is replayed, so memory stays flat however many chunks a run
 // has. Also keeps what the ITL chart and conventions table need: the exact
 // count and sum of inter-chunk gaps, and a deterministic uniform sample of them.
-import { Field, Int32, Int64, RecordBatch, RecordBatchFileWriter, Schema, Struct, makeData, AsyncByteQueue, type Data } from 'apache-arrow';
+import { Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import type { ChunkSink } from '../replay/sampleTable.js';
-import { AtomicFile } from './atomic.js';
+import { ArrowFileWriter } from './arrowFile.js';
 
 const ROWS_PER_BATCH = 1 << 16;
 /** Inter-chunk gaps kept for the ITL chart (reservoir sample beyond this). */
@@ -18,18 +18,6 @@ export const CHUNK_SCHEMA = new Schema([
   new Field('itl_ns', new Int64(), true),
 ]);
 
-/** An Arrow byte sink that writes straight to the file instead of queueing in memory. */
-class FileSink extends AsyncByteQueue {
-  constructor(private readonly file: AtomicFile) {
-    super();
-  }
-
-  override write(value: ArrayBufferView | ArrayBuffer | string): void {
-    const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
-    if (bytes.byteLength > 0) this.file.write(bytes);
-  }
-}
-
 export interface ItlStats {
   /** Gaps between consecutive chunks of one attempt of a tracked sample, and their sum (ns). */
   count: number;
@@ -39,8 +27,7 @@ export interface ItlStats {
 }
 
 export class ChunkArrowWriter implements ChunkSink {
-  private readonly file: AtomicFile;
-  private readonly writer: RecordBatchFileWriter;
+  private readonly writer: ArrowFileWriter;
   private row = new Int32Array(ROWS_PER_BATCH);
   private attempt = new Int32Array(ROWS_PER_BATCH);
   private index = new Int32Array(ROWS_PER_BATCH);
@@ -54,9 +41,7 @@ export class ChunkArrowWriter implements ChunkSink {
   private seed = 0x9e3779b9;
 
   constructor(path: string) {
-    this.file = new AtomicFile(path);
-    this.writer = new RecordBatchFileWriter();
-    this.writer.reset(new FileSink(this.file), CHUNK_SCHEMA);
+    this.writer = new ArrowFileWriter(path, CHUNK_SCHEMA);
   }
 
   chunk(row: number, attempt: number, index: number, sinceIssueNs: bigint | null, gapNs: bigint | null, tracked: boolean): void {
@@ -89,12 +74,11 @@ export class ChunkArrowWriter implements ChunkSink {
   finish(): void {
     this.flush();
     this.writer.finish();
-    this.file.commit();
   }
 
   /** Drop the partial file (on error or interrupt). */
   abort(): void {
-    this.file.abort();
+    this.writer.abort();
   }
 
   private flush(): void {

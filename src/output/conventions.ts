@@ -14,28 +14,46 @@ export interface ConventionRow {
   p99: number | null;
 }
 
-const lower = (s: number[], p: number): number | null => (s.length ? s[Math.floor((s.length - 1) * (p / 100))]! : null);
+type Sorted = ArrayLike<number>;
+const lower = (s: Sorted, p: number): number | null => (s.length ? s[Math.floor((s.length - 1) * (p / 100))]! : null);
 /** LoadGen-style nearest rank: sorted[min(n-1, floor(p*n))]. */
-const nearestRank = (s: number[], p: number): number | null => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : null);
+const nearestRank = (s: Sorted, p: number): number | null => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : null);
 
-function row(tool: string, metric: string, formula: string, values: number[], pct = lower): ConventionRow {
-  const s = [...values].sort((a, b) => a - b);
-  return { tool, metric, formula, count: s.length, mean: s.length ? s.reduce((a, b) => a + b, 0) / s.length : null, p50: pct(s, 50), p99: pct(s, 99) };
+function row(tool: string, metric: string, formula: string, values: ArrayLike<number>, pct = lower): ConventionRow {
+  const s = Float64Array.from(values).sort();
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += s[i]!;
+  return { tool, metric, formula, count: s.length, mean: s.length ? sum / s.length : null, p50: pct(s, 50), p99: pct(s, 99) };
 }
 
 export function conventionTable(t: SampleTable, itl: ItlStats | null = null): ConventionRow[] {
   const ok: number[] = [];
-  for (let i = 0; i < t.length; i++) if (t.block[i]! >= 0 && t.completeNs[i] !== null && t.errorType[i] === null) ok.push(i);
-  const pick = (f: (i: number) => number | null): number[] => ok.map(f).filter((v): v is number => v !== null && Number.isFinite(v));
-  const decode = (i: number): number | null => (t.latencyNs[i] !== null && t.ttftNs[i] !== null ? t.latencyNs[i]! - t.ttftNs[i]! : null);
+  for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType[i] === null) ok.push(i);
+  /** f over the tracked, completed samples, where finite (unboxed: a 1M-sample run stays a few MB). */
+  const pick = (f: (i: number) => number | null): Float64Array => {
+    const out = new Float64Array(ok.length);
+    let n = 0;
+    for (const i of ok) {
+      const v = f(i);
+      if (v !== null && Number.isFinite(v)) out[n++] = v;
+    }
+    return out.subarray(0, n);
+  };
+  const latency = (i: number): number | null => t.latencyNs.get(i);
+  const osl = (i: number): number => t.osl.get(i) ?? 0;
+  const decode = (i: number): number | null => {
+    const [l, ttft] = [t.latencyNs.get(i), t.ttftNs.get(i)];
+    return l !== null && ttft !== null ? l - ttft : null;
+  };
+  const perDecodeToken = (i: number): number | null => (osl(i) > 1 && decode(i) !== null ? decode(i)! / (osl(i) - 1) : null);
   return [
-    row('MLCommons endpoints (this summary)', 'TPOT', '(complete − first chunk) / tokens after the first chunk', pick((i) => t.tpotNs[i]!)),
-    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', pick((i) => t.latencyNs[i]!)),
-    row('vLLM / SGLang bench_serving', 'TPOT', '(latency − TTFT) / (OSL − 1), requests with OSL > 1', pick((i) => (t.osl[i]! > 1 && decode(i) !== null ? decode(i)! / (t.osl[i]! - 1) : null))),
-    row('GenAI-Perf / AIPerf', 'inter-token latency', '(request latency − TTFT) / (output tokens − 1)', pick((i) => (t.osl[i]! > 1 && decode(i) !== null ? decode(i)! / (t.osl[i]! - 1) : null))),
-    row('GuideLLM', 'time per output token', 'latency / OSL (TTFT included)', pick((i) => (t.osl[i]! > 0 && t.latencyNs[i] !== null ? t.latencyNs[i]! / t.osl[i]! : null))),
-    row('any streaming client', 'mean chunk interval', '(latency − TTFT) / (chunks − 1), per request', pick((i) => (t.chunks[i]! > 1 && decode(i) !== null ? decode(i)! / (t.chunks[i]! - 1) : null))),
-    row('MLPerf LoadGen', 'latency p99 (nearest rank)', 'sorted[min(n−1, floor(0.99·n))]', pick((i) => t.latencyNs[i]!), nearestRank),
+    row('MLCommons endpoints (this summary)', 'TPOT', '(complete − first chunk) / tokens after the first chunk', pick((i) => t.tpotNs.get(i))),
+    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', pick(latency)),
+    row('vLLM / SGLang bench_serving', 'TPOT', '(latency − TTFT) / (OSL − 1), requests with OSL > 1', pick(perDecodeToken)),
+    row('GenAI-Perf / AIPerf', 'inter-token latency', '(request latency − TTFT) / (output tokens − 1)', pick(perDecodeToken)),
+    row('GuideLLM', 'time per output token', 'latency / OSL (TTFT included)', pick((i) => (osl(i) > 0 && latency(i) !== null ? latency(i)! / osl(i) : null))),
+    row('any streaming client', 'mean chunk interval', '(latency − TTFT) / (chunks − 1), per request', pick((i) => (t.chunks.get(i)! > 1 && decode(i) !== null ? decode(i)! / (t.chunks.get(i)! - 1) : null))),
+    row('MLPerf LoadGen', 'latency p99 (nearest rank)', 'sorted[min(n−1, floor(0.99·n))]', pick(latency), nearestRank),
     ...(itl ? [chunkItlRow(itl)] : []),
   ];
 }

@@ -1,11 +1,13 @@
 // Writes what notebooks and people read next to result_summary.json: Arrow
 // tables, Vega-Lite specs with their SVG, and the conventions table.
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregator } from '../replay/aggregator.js';
 import { writeAtomic } from './atomic.js';
-import { samplesTable, timeSeries, timeSeriesTable, toIpc } from './arrowTables.js';
-import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
+import { writeArrowFile } from './arrowFile.js';
+import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
+import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
 import type { ItlStats } from './chunkTable.js';
 
@@ -16,19 +18,34 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
     writeAtomic(join(outDir, name), data);
     written.push(name);
   };
-  put('samples.arrow', toIpc(samplesTable(agg)));
+  const table = (name: string, schema: Schema, batches: Iterable<RecordBatch>): void => {
+    writeArrowFile(join(outDir, name), schema, batches);
+    written.push(name);
+  };
+  table('samples.arrow', SAMPLES_SCHEMA, samplesBatches(agg));
   const ts = timeSeries(agg);
-  put('timeseries.arrow', toIpc(timeSeriesTable(ts)));
+  const tsTable = timeSeriesTable(ts);
+  table('timeseries.arrow', tsTable.schema, tsTable.batches);
   put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
 
   const s = agg.samples;
-  const tracked = (i: number): boolean => s.block[i]! >= 0;
-  const ms = (xs: Array<number | null>): number[] => xs.flatMap((v, i) => (v !== null && tracked(i) ? [v / 1e6] : []));
-  const charts: Array<[string, Spec]> = [['latency', distributionChart('Latency distribution', 'ms', ms(s.latencyNs))]];
+  /** Tracked samples' values of f, in ms. */
+  const ms = (f: (i: number) => number | null): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const v = s.tracked(i) ? f(i) : null;
+      if (v !== null) out.push(v / 1e6);
+    }
+    return out;
+  };
+  const charts: Array<[string, Spec]> = [['latency', distributionChart('Latency distribution', 'ms', ms((i) => s.latencyNs.get(i)))]];
   if (streaming) {
-    charts.push(['ttft', distributionChart('TTFT distribution', 'ms', ms(s.ttftNs))]);
-    charts.push(['tpot', distributionChart('TPOT distribution', 'ms', ms(s.tpotNs))]);
-    const meanGap = s.latencyNs.map((l, i) => (l !== null && s.ttftNs[i] !== null && s.chunks[i]! > 1 ? (l - s.ttftNs[i]!) / (s.chunks[i]! - 1) : null));
+    charts.push(['ttft', distributionChart('TTFT distribution', 'ms', ms((i) => s.ttftNs.get(i)))]);
+    charts.push(['tpot', distributionChart('TPOT distribution', 'ms', ms((i) => s.tpotNs.get(i)))]);
+    const meanGap = (i: number): number | null => {
+      const [latency, ttft, chunks] = [s.latencyNs.get(i), s.ttftNs.get(i), s.chunks.get(i)!];
+      return latency !== null && ttft !== null && chunks > 1 ? (latency - ttft) / (chunks - 1) : null;
+    };
     charts.push(['itl', distributionChart('Mean inter-chunk interval per request', 'ms', ms(meanGap))]);
     if (itl) {
       const what = itl.count > itl.sampleMs.length ? `uniform sample of ${itl.sampleMs.length} of ${itl.count} gaps` : `${itl.count} gaps`;
@@ -36,8 +53,10 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
     }
     charts.push(['ttft_over_time', ttftOverTimeChart(ts)]);
   }
-  const points = s.isl.flatMap((isl, i) => (isl !== null && s.osl[i] !== null && tracked(i) ? [{ isl, osl: s.osl[i]! }] : []));
-  charts.push(['isl_vs_osl', islOslChart(points)]);
+  const paired = new Int32Array(s.length);
+  let nPaired = 0;
+  for (let i = 0; i < s.length; i++) if (s.tracked(i) && s.isl.get(i) !== null && s.osl.get(i) !== null) paired[nPaired++] = i;
+  charts.push(['isl_vs_osl', islOslChart(thin(paired.subarray(0, nPaired)).map((i) => ({ isl: s.isl.get(i)!, osl: s.osl.get(i)! })))]);
   charts.push(['throughput', throughputChart(ts)]);
   charts.push(['concurrency', concurrencyChart(ts)]);
   charts.push(['finish_reasons', finishReasonsChart(agg.counters.finishReasons)]);

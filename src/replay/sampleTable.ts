@@ -1,6 +1,7 @@
 // One row per sample (tracked or not) for the notebook tables: what happened to
 // it and its metrics. Filled by the aggregator; no effect on the summary.
 import type { EventRecord } from '../decode/events.js';
+import { BigIntColumn, Float64Column, Int32Column } from './columns.js';
 
 /** Receives every chunk arrival of a sample that has a row, in log order (for chunks.arrow). */
 export interface ChunkSink {
@@ -16,30 +17,31 @@ export interface ChunkSink {
 export class SampleTable {
   readonly uuid: string[] = [];
   readonly conversationId: string[] = [];
-  readonly turn: Array<number | null> = [];
-  /** Tracking block index, -1 when issued outside performance tracking. */
-  readonly block: number[] = [];
-  readonly issuedNs: Array<bigint | null> = [];
-  readonly firstChunkNs: Array<bigint | null> = [];
-  readonly completeNs: Array<bigint | null> = [];
-  readonly ttftNs: Array<number | null> = [];
-  readonly latencyNs: Array<number | null> = [];
-  readonly tpotNs: Array<number | null> = [];
-  readonly isl: Array<number | null> = [];
-  readonly osl: Array<number | null> = [];
+  readonly turn = new Float64Column();
+  /** Tracking block index, -1 when issued outside performance tracking (never null). */
+  readonly block = new Int32Column();
+  readonly issuedNs = new BigIntColumn();
+  readonly firstChunkNs = new BigIntColumn();
+  readonly completeNs = new BigIntColumn();
+  readonly ttftNs = new Float64Column();
+  readonly latencyNs = new Float64Column();
+  readonly tpotNs = new Float64Column();
+  readonly isl = new Int32Column();
+  readonly osl = new Int32Column();
   /** Tokens after the first chunk (the TPOT denominator). */
-  readonly tokensAfterFirst: Array<number | null> = [];
-  readonly chunks: number[] = [];
-  readonly issueCount: number[] = [];
+  readonly tokensAfterFirst = new Int32Column();
+  /** Chunk arrivals and issues (never null). */
+  readonly chunks = new Int32Column();
+  readonly issueCount = new Int32Column();
   readonly finishReason: Array<string | null> = [];
   readonly errorType: Array<string | null> = [];
   readonly errorMessage: Array<string | null> = [];
-  readonly workerId: Array<number | null> = [];
+  readonly workerId = new Float64Column();
   /** Samples not yet completed: uuid -> row. */
   private readonly open = new Map<string, number>();
   /** Per row, for the chunk sink: the current attempt's chunks so far and its last arrival. */
-  private readonly attemptChunks: number[] = [];
-  private readonly lastChunkNs: Array<bigint | null> = [];
+  private readonly attemptChunks = new Int32Column();
+  private readonly lastChunkNs = new BigIntColumn();
 
   constructor(private readonly chunkSink: ChunkSink | null = null) {}
 
@@ -56,46 +58,38 @@ export class SampleTable {
       this.conversationId.push(ev.conversationId);
       this.turn.push(ev.turn);
       this.block.push(block);
-      this.issuedNs.push(null);
-      this.firstChunkNs.push(null);
-      this.completeNs.push(null);
-      this.ttftNs.push(null);
-      this.latencyNs.push(null);
-      this.tpotNs.push(null);
-      this.isl.push(null);
-      this.osl.push(null);
-      this.tokensAfterFirst.push(null);
-      this.chunks.push(0);
-      this.issueCount.push(0);
+      for (const c of [this.issuedNs, this.firstChunkNs, this.completeNs, this.lastChunkNs]) c.push(null);
+      for (const c of [this.ttftNs, this.latencyNs, this.tpotNs, this.workerId]) c.push(null);
+      for (const c of [this.isl, this.osl, this.tokensAfterFirst]) c.push(null);
+      for (const c of [this.chunks, this.issueCount, this.attemptChunks]) c.push(0);
       this.finishReason.push(null);
       this.errorType.push(null);
       this.errorMessage.push(null);
-      this.workerId.push(null);
-      this.attemptChunks.push(0);
-      this.lastChunkNs.push(null);
       this.open.set(ev.sampleUuid, i);
     } else if (block >= 0) {
-      this.block[i] = block;
+      this.block.set(i, block);
     }
-    this.issuedNs[i] = ev.timestampNs;
-    this.issueCount[i]!++;
-    this.attemptChunks[i] = 0;
-    this.lastChunkNs[i] = null;
-    if (ev.workerId !== undefined) this.workerId[i] = ev.workerId;
+    this.issuedNs.set(i, ev.timestampNs);
+    this.issueCount.set(i, this.issueCount.get(i)! + 1);
+    this.attemptChunks.set(i, 0);
+    this.lastChunkNs.set(i, null);
+    if (ev.workerId !== undefined) this.workerId.set(i, ev.workerId);
     return i;
   }
 
   noteChunk(ev: EventRecord, trackedRow: number | undefined, first: boolean): void {
     const i = trackedRow ?? this.open.get(ev.sampleUuid);
     if (i === undefined) return;
-    this.chunks[i]!++;
+    this.chunks.set(i, this.chunks.get(i)! + 1);
     const t = ev.timestampNs;
-    if (first) this.firstChunkNs[i] = t;
+    if (first) this.firstChunkNs.set(i, t);
     if (this.chunkSink) {
-      const issued = this.issuedNs[i]!;
-      const last = this.lastChunkNs[i]!;
-      this.chunkSink.chunk(i, this.issueCount[i]!, this.attemptChunks[i]!++, issued === null ? null : t - issued, last === null ? null : t - last, this.block[i]! >= 0);
-      this.lastChunkNs[i] = t;
+      const issued = this.issuedNs.get(i);
+      const last = this.lastChunkNs.get(i);
+      const index = this.attemptChunks.get(i)!;
+      this.attemptChunks.set(i, index + 1);
+      this.chunkSink.chunk(i, this.issueCount.get(i)!, index, issued === null ? null : t - issued, last === null ? null : t - last, this.block.get(i)! >= 0);
+      this.lastChunkNs.set(i, t);
     }
   }
 
@@ -113,26 +107,31 @@ export class SampleTable {
   noteComplete(ev: EventRecord, trackedRow: number | undefined): void {
     const i = trackedRow ?? this.open.get(ev.sampleUuid);
     if (i === undefined) return;
-    this.completeNs[i] = ev.timestampNs;
+    this.completeNs.set(i, ev.timestampNs);
     this.finishReason[i] = ev.finishReason ?? null;
-    if (ev.workerId !== undefined) this.workerId[i] = ev.workerId;
+    if (ev.workerId !== undefined) this.workerId.set(i, ev.workerId);
     this.open.delete(ev.sampleUuid);
   }
 
   setTiming(i: number, which: 'ttft' | 'latency', value: bigint): void {
-    (which === 'ttft' ? this.ttftNs : this.latencyNs)[i] = Number(value);
+    (which === 'ttft' ? this.ttftNs : this.latencyNs).set(i, Number(value));
   }
 
   setIsl(i: number, count: number): void {
-    this.isl[i] = count;
+    this.isl.set(i, count);
   }
 
   setOsl(i: number, count: number): void {
-    this.osl[i] = count;
+    this.osl.set(i, count);
   }
 
   setTpot(i: number, value: number, tokens: number): void {
-    this.tpotNs[i] = value;
-    this.tokensAfterFirst[i] = tokens;
+    this.tpotNs.set(i, value);
+    this.tokensAfterFirst.set(i, tokens);
+  }
+
+  /** Whether row i was issued inside a performance-tracking window. */
+  tracked(i: number): boolean {
+    return this.block.get(i)! >= 0;
   }
 }

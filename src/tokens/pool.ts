@@ -29,6 +29,8 @@ import type { FromWorker, ToWorker } from './worker.js';
 export const MAX_ATTEMPTS = 3;
 /** A worker slot whose replacement fails to start this many times in a row is abandoned. */
 const MAX_START_FAILURES = 3;
+/** --expose-gc: a worker collects after each batch (worker.ts says why). */
+const WORKER_NODE_FLAGS = ['--expose-gc'];
 
 export interface PoolOptions {
   tokenizerJson: string;
@@ -229,9 +231,9 @@ export class TokenizerPool {
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           env,
           execPath: findTaskset()!,
-          execArgv: ['-c', formatCpuList(slot.cpus), process.execPath],
+          execArgv: ['-c', formatCpuList(slot.cpus), process.execPath, ...WORKER_NODE_FLAGS],
         })
-      : fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: [] });
+      : fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: WORKER_NODE_FLAGS });
     const p: Proc = { child, ready: false, dead: false, inflight: [], watchdog: null, startTimer: null, observedCpus: null };
     slot.proc = p;
     liveChildren.add(child);
