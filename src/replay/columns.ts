@@ -58,11 +58,7 @@ abstract class Column<T, A extends Storage> {
   }
 }
 
-/** Small integers we count ourselves (tokens, chunks, indexes): exact below 2^31. */
-export class Int32Column extends Column<number, Int32Array> {
-  constructor() {
-    super((c) => new Int32Array(c));
-  }
+class NumberColumn<A extends Int32Array | Float64Array> extends Column<number, A> {
   protected read(i: number): number {
     return this.values[i]!;
   }
@@ -71,16 +67,17 @@ export class Int32Column extends Column<number, Int32Array> {
   }
 }
 
+/** Small integers we count ourselves (tokens, chunks, indexes): exact below 2^31. */
+export class Int32Column extends NumberColumn<Int32Array> {
+  constructor() {
+    super((c) => new Int32Array(c));
+  }
+}
+
 /** Any JS number, exactly. */
-export class Float64Column extends Column<number, Float64Array> {
+export class Float64Column extends NumberColumn<Float64Array> {
   constructor() {
     super((c) => new Float64Array(c));
-  }
-  protected read(i: number): number {
-    return this.values[i]!;
-  }
-  protected write(i: number, v: number): void {
-    this.values[i] = v;
   }
 }
 
