@@ -191,5 +191,3 @@ export function timeSeriesTable(ts: TimeSeries): Table {
     ttft_p99_ns: vectorFromArray(ts.ttftP99Ns, new Float64()),
   });
 }
-
-
