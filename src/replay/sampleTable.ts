@@ -88,7 +88,7 @@ export class SampleTable {
       const last = this.lastChunkNs.get(i);
       const index = this.attemptChunks.get(i)!;
       this.attemptChunks.set(i, index + 1);
-      this.chunkSink.chunk(i, this.issueCount.get(i)!, index, issued === null ? null : t - issued, last === null ? null : t - last, this.block.get(i)! >= 0);
+      this.chunkSink.chunk(i, this.issueCount.get(i)!, index, issued === null ? null : t - issued, last === null ? null : t - last, this.tracked(i));
       this.lastChunkNs.set(i, t);
     }
   }
