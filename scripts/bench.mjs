@@ -3,7 +3,8 @@
 // same generated logs (these 2-core machines are noisy: compare ratios):
 //   (a) replay recompute end to end (default workers), peak RSS of its process tree
 //   (b) one process calling the native encodeBatch on the log's texts, already in memory
-//   (c) a naive per-text encode loop on one thread (on a slice, scaled up)
+//       (extracted 64M characters at a time; only the encoding is timed)
+//   (c) a naive per-text encode loop on one thread (the first 3,000 texts)
 //
 //   npm run build && node scripts/bench.mjs [--sizes 10000,50000,100000] [--output-chars 2000]
 import { spawn } from 'node:child_process';
@@ -73,47 +74,73 @@ async function runReplay(log, out) {
   return { seconds: (performance.now() - t0) / 1000, peakRss: peak, tokens: manifest.tokenization.tokens, workers: manifest.tokenizer.workers };
 }
 
-/** The texts replay counts for a plain-text log (prompt, output, output after its first chunk). */
-async function extractTexts(log) {
-  const texts = [];
+/**
+ * The texts replay counts for a plain-text log (prompt, output, output after its first chunk),
+ * handed to `onSlice` in slices of about SLICE_CHARS characters: (b) holds one slice at a time,
+ * so its speed does not depend on the log's size (holding a whole 4 GB log's texts in one heap
+ * slowed it down by half).
+ */
+const SLICE_CHARS = 64 << 20;
+async function forTextSlices(log, onSlice) {
+  let texts = [];
+  let chars = 0;
   let structured = 0;
+  const flush = async () => {
+    if (texts.length) await onSlice(texts);
+    texts = [];
+    chars = 0;
+  };
+  const add = (t) => {
+    texts.push(t);
+    chars += t.length;
+  };
   for await (const lines of readLines(openLog(log))) {
     for (const l of lines) {
       const d = decodeLogLine(l);
       if (!d.ok || !d.event.data) continue;
       const data = d.event.data;
-      if (data.tag === 'PromptData' && data.text) texts.push(data.text);
+      if (data.tag === 'PromptData' && data.text) add(data.text);
       if (data.tag === 'TextModelOutput') {
         for (const input of [oslInput(data), tpotInput(data)]) {
           if (!input) continue;
-          if (input.kind === 'text') texts.push(input.text);
+          if (input.kind === 'text') add(input.text);
           else structured++;
         }
       }
     }
+    if (chars >= SLICE_CHARS) await flush();
   }
-  return { texts, structured };
+  await flush();
+  return structured;
 }
 
-async function nativeBatch(texts) {
+/** (b): native encodeBatch over each slice, in batches of 256; only the encoding is timed. */
+async function nativeBatch(log) {
   const tok = Tokenizer.fromFile(join(TOK, 'tokenizer.json'));
-  const t0 = performance.now();
+  let ms = 0;
   let tokens = 0;
-  for (let i = 0; i < texts.length; i += 256) {
-    const enc = await tok.encodeBatch(texts.slice(i, i + 256), { addSpecialTokens: false });
-    for (const e of enc) tokens += e.getLength();
-  }
-  return { seconds: (performance.now() - t0) / 1000, tokens };
+  let count = 0;
+  let first = null;
+  const structured = await forTextSlices(log, async (texts) => {
+    first ??= texts.slice(0, 3000);
+    count += texts.length;
+    const t0 = performance.now();
+    for (let i = 0; i < texts.length; i += 256) {
+      const enc = await tok.encodeBatch(texts.slice(i, i + 256), { addSpecialTokens: false });
+      for (const e of enc) tokens += e.getLength();
+    }
+    ms += performance.now() - t0;
+  });
+  return { seconds: ms / 1000, tokens, texts: count, structured, firstTexts: first ?? [] };
 }
 
-async function naiveLoop(texts) {
+/** (c): one encode call at a time on the first 3,000 texts; tokens/s. */
+async function naiveLoop(slice) {
   const tok = Tokenizer.fromFile(join(TOK, 'tokenizer.json'));
-  const slice = texts.slice(0, Math.min(texts.length, 3000));
   const t0 = performance.now();
   let tokens = 0;
   for (const t of slice) tokens += (await tok.encode(t, null, { addSpecialTokens: false })).getLength();
-  const s = (performance.now() - t0) / 1000;
-  return { seconds: s * (texts.length / slice.length), tokens: tokens * (texts.length / slice.length), tokensPerSecond: tokens / s };
+  return { tokensPerSecond: tokens / ((performance.now() - t0) / 1000) };
 }
 
 const rows = [];
@@ -123,14 +150,13 @@ for (const n of sizes) {
   await generate({ samples: n, seed: 7, out: log, streaming: true, charsPerChunk, outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false });
   const bytes = Number(readFileSync(`${log}.stats.json`) && (await import('node:fs')).statSync(log).size);
   const a = await runReplay(log, join(dir, 'out'));
-  const { texts, structured } = await extractTexts(log);
-  const b = await nativeBatch(texts);
-  const c = await naiveLoop(texts);
+  const b = await nativeBatch(log);
+  const c = await naiveLoop(b.firstTexts);
   const row = {
     samples: n,
     log_mb: +(bytes / 1e6).toFixed(1),
-    texts: texts.length,
-    structured_texts: structured,
+    texts: b.texts,
+    structured_texts: b.structured,
     tokens_replay: a.tokens,
     tokens_all_texts: b.tokens,
     replay_s: +a.seconds.toFixed(2),

@@ -3,6 +3,7 @@
 import { decodeLogLine } from './decode/events.js';
 import { readLines } from './read/lines.js';
 import { openLog } from './read/open.js';
+import { joined } from './replay/outputParts.js';
 import type { TextCounter } from './tokens/textCounter.js';
 
 export interface Mismatch {
@@ -30,8 +31,6 @@ interface Sourced {
   what: Mismatch['what'];
   text: string;
 }
-
-const joined = (f: string | string[]): string => (typeof f === 'string' ? f : f.join(''));
 
 /** Every plain text a run logged: prompts, outputs and reasoning. */
 export async function* runTexts(path: string): AsyncGenerator<Sourced[]> {

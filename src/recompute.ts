@@ -90,6 +90,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
         ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
         : await TokenizerPool.start({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
   }
+  const tokenizerReady = Date.now();
 
   const logHash = createHash('sha256');
   const hashing = new Transform({
@@ -122,6 +123,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     await counter?.close?.();
   }
   const { aggregator: agg, diagnostics: diag } = replay;
+  const replayed = Date.now();
 
   const streaming: Settled<boolean> =
     streamingDeclared.value !== null
@@ -196,12 +198,17 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, notes: diag.countNotes },
     rescue,
     warnings,
-    wall_time_s: (Date.now() - started) / 1000,
+    wall_time_s: 0,
+    /** Where the wall time went: settings and tokenizer start, reading and counting, writing the outputs. */
+    phases_s: { start: (tokenizerReady - started) / 1000, replay: (replayed - tokenizerReady) / 1000, outputs: 0 },
   };
-  writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
 
   chunkWriter?.finish();
   await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
+  const done = Date.now();
+  manifest.phases_s.outputs = (done - replayed) / 1000;
+  manifest.wall_time_s = (done - started) / 1000;
+  writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }

@@ -1,7 +1,7 @@
 // The reference aggregator's rules, one by one, on hand-built event sequences
 // whose expected values are worked out by hand in the comments.
 import { describe, expect, it } from 'vitest';
-import type { EventRecord, EventType } from '../src/decode/events.js';
+import { Chunks, type EventRecord, type EventType } from '../src/decode/events.js';
 import { Aggregator, type TokenJob } from '../src/replay/aggregator.js';
 
 const T0 = 1_000_000_000n;
@@ -10,7 +10,7 @@ function ev(eventType: EventType, t: bigint, uuid = '', extra: Partial<EventReco
   return { eventType, timestampNs: t, sampleUuid: uuid, conversationId: '', turn: null, data: null, finishReason: undefined, workerId: undefined, ...extra };
 }
 const prompt = (text: string | null, ids: number | null = null): EventRecord['data'] => ({ tag: 'PromptData', text, tokenIdsCount: ids, messages: null, tools: null, chatTemplateKwargs: null, chatTemplate: null, toolChoice: null });
-const output = (o: string | string[]): EventRecord['data'] => ({ tag: 'TextModelOutput', output: o, reasoning: null, toolCalls: null });
+const output = (o: string | string[]): EventRecord['data'] => ({ tag: 'TextModelOutput', output: typeof o === 'string' ? o : Chunks.of(o), reasoning: null, toolCalls: null });
 
 function replay(events: EventRecord[], opts = { streaming: true, tokenize: true }, count: (j: TokenJob) => number = (j) => (j.input.kind === 'text' ? j.input.text.length : 0)) {
   const jobs: TokenJob[] = [];

@@ -3,7 +3,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeChunkLine } from '../src/decode/chunkLine.js';
-import { decodeLine, decodeLogLine } from '../src/decode/events.js';
+import { decodeCompleteLine } from '../src/decode/completeLine.js';
+import { Chunks, decodeLine, decodeLogLine } from '../src/decode/events.js';
 import { PyFloat } from '../src/decode/pyFloat.js';
 import { Line, MAX_LINE_BYTES, readLines } from '../src/read/lines.js';
 import { rng } from '../scripts/gen-log.mjs';
@@ -83,14 +84,7 @@ describe('decodeLine', () => {
     const alphabet = ['0', '1', '9', '-', '.', ':', '_', '"', '\\', ' ', 'a', 'Z', 'é', '\u0000', ',', '}', 'null', '1.0', '1e3', '00'];
     let fastTaken = 0;
     for (let i = 0; i < 5000; i++) {
-      let text = valid();
-      for (let k = Math.floor(rand() * 3) - 1; k >= 0; k--) {
-        const at = Math.floor(rand() * (text.length + 1));
-        const op = rand();
-        if (op < 0.4) text = text.slice(0, at) + pick(alphabet) + text.slice(at); // insert
-        else if (op < 0.8) text = text.slice(0, at) + text.slice(at + 1); // delete
-        else text = text.slice(0, at) + pick(alphabet) + text.slice(at + 1); // replace
-      }
+      const text = mutate(valid(), rand, alphabet);
       const bytes = Buffer.from(text);
       if (decodeChunkLine(bytes, 0, bytes.length) !== null) fastTaken++;
       const viaBytes = decodeLogLine(lineOf(text));
@@ -102,6 +96,48 @@ describe('decodeLine', () => {
     expect(fastTaken).toBeLessThan(4500);
   });
 
+  it('decodes streamed outputs the same through the byte fast path and the general path (seeded mutations)', () => {
+    const rand = rng(11);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    // Chunk contents as JSON text: plain, escaped, non-ASCII, and surrogate pairs split across chunks.
+    const pieces = ['ab', ' the', '\\n', '\\"', '\\\\', '\\u00e9', 'é', '😀', '\\ud83d', '\\ude00', '\\t', '\\/', '', ',', ']', '[', 'x'];
+    const chunk = (): string => `"${Array.from({ length: Math.floor(rand() * 4) }, () => pick(pieces)).join('')}"`;
+    const field = (): string => {
+      const r = rand();
+      if (r < 0.15) return 'null';
+      if (r < 0.3) return chunk();
+      return `[${Array.from({ length: Math.floor(rand() * 6) }, chunk).join(',')}]`;
+    };
+    const valid = (): string =>
+      `{"event_type":"sample.complete","timestamp_ns":${pick(['0', '7', '9300000418826051', '18446744073709551615'])},"sample_uuid":"${pick(['', 'u1', 'be0e0ac2_-'])}",` +
+      `"conversation_id":"${pick(['', 'c.1:2'])}","turn":${pick(['null', '0', '-3', '12'])},"data":["TextModelOutput",${field()},${field()},${pick(['null', 'null', 'null', '[]'])}]` +
+      `${pick(['', ',"finish_reason":"stop"', ',"finish_reason":"tool_calls"'])}${pick(['', ',"worker_id":7', ',"worker_id":-1'])}}`;
+    const alphabet = ['"', '\\', '\\u', '\\x', 'u00', 'd83d', ',', '[', ']', '}', ' ', 'null', '\u0001', 'é', '0', '1.0', 'a'];
+    let fastTaken = 0;
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = mutate(valid(), rand, alphabet);
+      const bytes = Buffer.from(text);
+      if (decodeCompleteLine(bytes, 0, bytes.length) !== null) fastTaken++;
+      const viaBytes = decodeLogLine(lineOf(text));
+      // As the bytes say: an edit can split a surrogate pair, which UTF-8 encodes as U+FFFD.
+      const viaText = decodeLine(bytes.toString('utf8'));
+      if (viaText.ok) accepted++;
+      expect(viaBytes, text).toEqual(viaText);
+    }
+    // Both branches ran, and the general decoder accepted lines the fast path left to it.
+    expect(fastTaken).toBeGreaterThan(1000);
+    expect(accepted - fastTaken).toBeGreaterThan(300);
+  });
+
+  it('keeps the chunks of a streamed output: their count, the first, the rest', () => {
+    const text = '{"event_type":"sample.complete","timestamp_ns":5,"sample_uuid":"u","conversation_id":"","turn":null,"data":["TextModelOutput",["He","llo\\n","\\ud83d","\\ude00 é"],null,null],"finish_reason":"stop"}';
+    const bytes = Buffer.from(text);
+    const fast = decodeCompleteLine(bytes, 0, bytes.length);
+    expect(fast?.data).toEqual({ tag: 'TextModelOutput', output: new Chunks(4, 'He', 'llo\n😀 é'), reasoning: null, toolCalls: null });
+    expect(fast?.finishReason).toBe('stop');
+  });
+
   it('keeps integral floats of tool-call data as Python floats', () => {
     const r = decodeLine('{"event_type":"sample.complete","timestamp_ns":7,"data":["TextModelOutput","",null,[{"type":"function","function":{"name":"f","arguments":{"t":1.0,"n":1}}}]]}');
     const calls = r.ok && r.event.data?.tag === 'TextModelOutput' ? r.event.data.toolCalls : null;
@@ -110,6 +146,19 @@ describe('decodeLine', () => {
     expect(args['n']).toBe(1);
   });
 });
+
+/** Up to two random edits (insert, delete, replace) drawn from `alphabet`; a third of the texts stay as they are. */
+function mutate(text: string, rand: () => number, alphabet: readonly string[]): string {
+  const pick = (): string => alphabet[Math.floor(rand() * alphabet.length)]!;
+  for (let k = Math.floor(rand() * 3) - 1; k >= 0; k--) {
+    const at = Math.floor(rand() * (text.length + 1));
+    const op = rand();
+    if (op < 0.4) text = text.slice(0, at) + pick() + text.slice(at);
+    else if (op < 0.8) text = text.slice(0, at) + text.slice(at + 1);
+    else text = text.slice(0, at) + pick() + text.slice(at + 1);
+  }
+  return text;
+}
 
 async function collect(chunks: Buffer[]): Promise<Line[]> {
   const out: Line[] = [];

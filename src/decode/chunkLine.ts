@@ -23,18 +23,24 @@ export function decodeChunkLine(buf: Buffer, start: number, end: number): EventR
     timestampNs: exactInteger(m[2]!),
     sampleUuid: m[3]!,
     conversationId: m[4]!,
-    turn: m[5] === 'null' ? null : Number(m[5]),
+    turn: parseTurn(m[5]!),
     data: null,
     finishReason: undefined,
     workerId: undefined,
   };
 }
 
+/** A turn the patterns matched: null, or an integer of at most 15 digits. */
+export function parseTurn(text: string): number | null {
+  return text === 'null' ? null : Number(text);
+}
+
 /** Up to 15 digits are exact as a double; longer ones are taken in two parts (faster than BigInt(string)). */
 const SAFE_DIGITS = 15;
 const SPLIT = 10n ** BigInt(SAFE_DIGITS);
 
-function exactInteger(digits: string): bigint {
+/** The value of a run of decimal digits, exactly. */
+export function exactInteger(digits: string): bigint {
   const split = digits.length - SAFE_DIGITS;
   if (split <= 0) return BigInt(digitsValue(digits, 0, digits.length));
   return BigInt(digitsValue(digits, 0, split)) * SPLIT + BigInt(digitsValue(digits, split, digits.length));

@@ -5,6 +5,7 @@ import type { Json, JsonObject } from '../tokens/inputs.js';
 import { hasIntegralFloat, parseJsonKeepFloats } from './pyFloat.js';
 import type { Line } from '../read/lines.js';
 import { decodeChunkLine } from './chunkLine.js';
+import { decodeCompleteLine } from './completeLine.js';
 import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
 export type SessionEvent =
@@ -44,8 +45,28 @@ export interface PromptData {
   toolChoice: string | JsonObject | null;
 }
 
-/** A streamed field is the list of its chunks; a non-streamed one a plain string. */
-export type OutputField = string | string[];
+/**
+ * A streamed field, logged as the list of its chunks: how many, the first, and
+ * the rest joined — all the metrics read (OSL counts first + rest, TPOT the rest).
+ */
+export class Chunks {
+  constructor(
+    readonly count: number,
+    readonly first: string,
+    readonly rest: string,
+  ) {}
+
+  static of(parts: readonly string[]): Chunks {
+    return new Chunks(parts.length, parts[0] ?? '', parts.slice(1).join(''));
+  }
+
+  get text(): string {
+    return this.first + this.rest;
+  }
+}
+
+/** A streamed field is its chunks; a non-streamed one a plain string. */
+export type OutputField = string | Chunks;
 
 export interface TextModelOutput {
   tag: 'TextModelOutput';
@@ -85,10 +106,10 @@ const reject = (reason: string): never => {
 const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
 const INT_ARRAY = /^\[\s*(?:-?(?:0|[1-9]\d*)\s*(?:,\s*-?(?:0|[1-9]\d*)\s*)*)?\]$/;
 
-/** Decodes a line read from the log: chunk lines straight from their bytes, the rest from their text. */
+/** Decodes a line read from the log: chunk and output lines in the writer's form straight from their bytes, the rest from their text. */
 export function decodeLogLine(line: Line): DecodeResult {
-  const chunk = line.buf === null ? null : decodeChunkLine(line.buf, line.start, line.end);
-  if (chunk !== null) return { ok: true, event: chunk };
+  const fast = line.buf === null ? null : (decodeChunkLine(line.buf, line.start, line.end) ?? decodeCompleteLine(line.buf, line.start, line.end));
+  if (fast !== null) return { ok: true, event: fast };
   const text = line.text;
   return text === null ? { ok: false, reason: line.error! } : decodeLine(text);
 }
@@ -220,7 +241,7 @@ function decodeOutput(arr: Json[]): TextModelOutput {
 
 function outputField(v: Json, what: string): OutputField | null {
   if (v === null || typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return Chunks.of(v as string[]);
   return reject(`${what} must be a string or an array of strings`);
 }
 

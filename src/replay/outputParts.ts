@@ -1,15 +1,18 @@
 // How a completed output turns into token-counting inputs: the reference's
 // TextModelOutput helpers (core/types.py) and the OSL/TPOT trigger choices.
-import type { TextModelOutput } from '../decode/events.js';
+import { Chunks, type OutputField, type TextModelOutput } from '../decode/events.js';
 import { PyFloat } from '../decode/pyFloat.js';
 import type { Json, JsonObject, MessageInput, TextInput } from '../tokens/inputs.js';
 
 const isChunked = (calls: Json[]): boolean => Array.isArray(calls[0]);
 
 /** Python truthiness of an output field: non-empty string or non-empty chunk list. */
-const truthy = (f: string | string[] | null): boolean => f !== null && f.length > 0;
+const truthy = (f: OutputField | null): boolean => f !== null && (typeof f === 'string' ? f.length > 0 : f.count > 0);
 
-const joined = (f: string | string[]): string => (typeof f === 'string' ? f : f.join(''));
+export const joined = (f: OutputField): string => (typeof f === 'string' ? f : f.text);
+
+/** What came after the first chunk of a field streamed in more than one chunk, else null. */
+const afterFirst = (f: OutputField | null): string | null => (f instanceof Chunks && f.count > 1 ? f.rest : null);
 
 /** Streamed tool-call deltas merged by index (arguments concatenated); plain call lists pass through. */
 export function mergeToolCalls(calls: Json[] | null): JsonObject[] | null {
@@ -56,22 +59,22 @@ export function tpotInput(out: TextModelOutput): MessageInput | TextInput | null
   const hasToolCalls = out.toolCalls !== null && out.toolCalls.length > 0;
   if (truthy(out.reasoning) || hasToolCalls) return messageAfterFirstChunk(out);
   // No reasoning and no tool calls: only a chunked output has a first chunk to drop.
-  const text = Array.isArray(out.output) && out.output.length > 1 ? out.output.slice(1).join('') : '';
+  const text = afterFirst(out.output);
   return text ? { kind: 'text', text } : null;
 }
 
 function messageAfterFirstChunk(out: TextModelOutput): MessageInput {
   const reasoning = out.reasoning;
-  const reasoningAfter = Array.isArray(reasoning) && reasoning.length > 1 ? reasoning.slice(1).join('') : null;
+  const reasoningAfter = afterFirst(reasoning);
   const hasReasoningTail = reasoningAfter !== null;
   let contentAfter = '';
   if (truthy(out.output)) {
     if (typeof out.output === 'string') {
-      if (hasReasoningTail || (truthy(reasoning) && Array.isArray(reasoning))) contentAfter = out.output;
+      if (hasReasoningTail || (truthy(reasoning) && reasoning instanceof Chunks)) contentAfter = out.output;
     } else if (hasReasoningTail || truthy(reasoning)) {
-      contentAfter = out.output.join('');
-    } else if (out.output.length > 1) {
-      contentAfter = out.output.slice(1).join('');
+      contentAfter = out.output.text;
+    } else {
+      contentAfter = afterFirst(out.output) ?? '';
     }
   }
   let calls = out.toolCalls;
