@@ -7,6 +7,7 @@
 //   (c) a naive per-text encode loop on one thread (the first 3,000 texts)
 //
 //   npm run build && node scripts/bench.mjs [--sizes 10000,50000,100000] [--output-chars 2000]
+//     [--chars-per-chunk 8] [--prompt-chars 0 --prompts 1000] (gen-log.mjs's options)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +34,8 @@ const opt = (name, dflt) => {
 const sizes = opt('--sizes', '10000,50000,100000').split(',').map(Number);
 const outputChars = Number(opt('--output-chars', '2000'));
 const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
+const promptChars = Number(opt('--prompt-chars', '0'));
+const prompts = Number(opt('--prompts', '1000'));
 const cores = cpuCount();
 
 function rssTree(pid) {
@@ -71,7 +74,7 @@ async function runReplay(log, out) {
   clearInterval(timer);
   if (code !== 0) throw new Error(`replay exited ${code}`);
   const manifest = JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8'));
-  return { seconds: (performance.now() - t0) / 1000, peakRss: peak, tokens: manifest.tokenization.tokens, workers: manifest.tokenizer.workers };
+  return { seconds: (performance.now() - t0) / 1000, peakRss: peak, tokens: manifest.tokenization.tokens, promptsReused: manifest.tokenization.prompts_reused, workers: manifest.tokenizer.workers };
 }
 
 /**
@@ -147,7 +150,7 @@ const rows = [];
 for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${n}-`));
   const log = join(dir, 'events.jsonl');
-  await generate({ samples: n, seed: 7, out: log, streaming: true, charsPerChunk, outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false });
+  await generate({ samples: n, seed: 7, out: log, streaming: true, charsPerChunk, outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false, promptChars, prompts });
   const bytes = Number(readFileSync(`${log}.stats.json`) && (await import('node:fs')).statSync(log).size);
   const a = await runReplay(log, join(dir, 'out'));
   const b = await nativeBatch(log);
@@ -163,6 +166,7 @@ for (const n of sizes) {
     replay_tok_s: Math.round(a.tokens / a.seconds),
     replay_tok_s_per_core: Math.round(a.tokens / a.seconds / cores),
     replay_workers: a.workers,
+    prompts_reused: a.promptsReused,
     batch_s: +b.seconds.toFixed(2),
     batch_tok_s: Math.round(b.tokens / b.seconds),
     naive_tok_s: Math.round(c.tokensPerSecond),

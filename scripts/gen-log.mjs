@@ -5,7 +5,10 @@
 //   node scripts/gen-log.mjs --samples 10000 --out /tmp/run/events.jsonl [--seed 1]
 //     [--no-streaming] [--chars-per-chunk 4] [--output-chars 4000] [--reasoning-frac 0.2]
 //     [--tool-call-frac 0.05] [--warmup 32] [--error-frac 0.01] [--retry-frac 0.005]
-//     [--concurrency 64] [--damage]
+//     [--concurrency 64] [--damage] [--prompt-chars 0 --prompts 1000]
+//
+// --prompt-chars N: prompts of about N characters of real text, drawn from a pool of
+// --prompts distinct ones (datasets are cycled); by default, the corpus's short prompts.
 //
 // Streams to the file, so a million samples needs no more memory than a few.
 // Also writes <out>.stats.json: what was generated, counted independently of replay.
@@ -19,6 +22,7 @@ function parseArgs(argv) {
   const a = {
     samples: 1000, seed: 1, out: 'events.jsonl', streaming: true, charsPerChunk: 4, outputChars: 4000,
     reasoningFrac: 0.2, toolCallFrac: 0.05, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false,
+    promptChars: 0, prompts: 1000,
   };
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
@@ -38,8 +42,10 @@ function parseArgs(argv) {
       case '--retry-frac': a.retryFrac = Number(v()); break;
       case '--concurrency': a.concurrency = Number(v()); break;
       case '--damage': a.damage = true; break;
+      case '--prompt-chars': a.promptChars = Number(v()); break;
+      case '--prompts': a.prompts = Number(v()); break;
       case '--help': case '-h':
-        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
       default: throw new Error(`unknown option ${k}`);
     }
@@ -92,6 +98,15 @@ export async function generate(opts) {
     }
     return out;
   };
+  // Long prompts come from their own generator, so the rest of the log is the same with or without them.
+  const promptPool = (() => {
+    if (!opts.promptChars) return corpus.prompts;
+    const pr = rng(opts.seed + 1);
+    return Array.from({ length: opts.prompts ?? 1000 }, () => {
+      const start = Math.floor(pr() * Math.max(1, corpus.long.length - opts.promptChars));
+      return corpus.long.slice(start, start + Math.round(opts.promptChars * (0.5 + pr())));
+    });
+  })();
   const uuid = () => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
   const BASE = 9_300_000_000_000_000n; // beyond 2^53: timestamps must be read exactly
   const ts = (t) => String(BASE + BigInt(Math.round(t)));
@@ -115,7 +130,7 @@ export async function generate(opts) {
 
   const startRequest = (t0, tracked) => {
     const id = uuid();
-    const prompt = corpus.prompts[Math.floor(r() * corpus.prompts.length)];
+    const prompt = promptPool[Math.floor(r() * promptPool.length)];
     const events = [];
     // The first ISSUED is written at once (see fill): it must precede later session events.
     const issued = ev('sample.issued', t0, id, JSON.stringify(['PromptData', prompt, null, null, null, null, null, null]));

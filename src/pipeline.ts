@@ -8,6 +8,7 @@ import { Aggregator, type TokenJob } from './replay/aggregator.js';
 import type { ChunkSink } from './replay/sampleTable.js';
 import type { BatchCounts } from './tokens/count.js';
 import type { CountableInput } from './tokens/inputs.js';
+import { DEFAULT_PROMPT_CACHE_CHARS, PromptCache, planBatch } from './tokens/promptCache.js';
 
 export interface BatchCounter {
   count(inputs: CountableInput[]): Promise<BatchCounts>;
@@ -31,6 +32,8 @@ export interface ReplayDiagnostics {
   tokenJobsCounted: number;
   /** Tokens counted over all jobs (ISL + OSL + TPOT texts). */
   tokensCounted: number;
+  /** Prompt jobs answered without the tokenizer: seen before (PromptCache) or repeated within a batch. */
+  promptsReused: number;
   /** Why some inputs were not counted, or were counted through a fallback. */
   countNotes: Record<string, number>;
 }
@@ -52,6 +55,8 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Receives every chunk arrival (chunks.arrow). */
   chunkSink?: ChunkSink;
+  /** Characters of prompt text whose counts are kept for reuse (default DEFAULT_PROMPT_CACHE_CHARS; 0: count every prompt). */
+  promptCacheChars?: number;
 }
 
 export interface ReplayResult {
@@ -76,6 +81,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
     tokenJobs: 0,
     tokenJobsCounted: 0,
     tokensCounted: 0,
+    promptsReused: 0,
     countNotes: {},
   };
   const progress: ReplayProgress = { linesRead: 0, bytesRead: 0, jobsCounted: 0, tokensCounted: 0 };
@@ -83,6 +89,7 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
   let batch: TokenJob[] = [];
   let batchChars = 0;
   const inFlight: Array<{ jobs: TokenJob[]; result: Promise<BatchCounts> }> = [];
+  const prompts = new PromptCache(opts.promptCacheChars ?? DEFAULT_PROMPT_CACHE_CHARS);
 
   const agg = new Aggregator({ streaming: opts.streaming, tokenize: opts.counter !== null, chunkSink: opts.chunkSink }, (job) => {
     batch.push(job);
@@ -111,7 +118,10 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
     batch = [];
     batchChars = 0;
     diag.tokenJobs += jobs.length;
-    inFlight.push({ jobs, result: opts.counter!.count(jobs.map((j) => j.input)) });
+    const plan = planBatch(jobs, prompts);
+    diag.promptsReused += plan.reused;
+    const counted = plan.inputs.length > 0 ? opts.counter!.count(plan.inputs) : Promise.resolve({ counts: new Int32Array(0), notes: {} });
+    inFlight.push({ jobs, result: counted.then((r) => plan.expand(r)) });
     // Backpressure: reading waits while the counters are saturated.
     while (inFlight.length > maxInFlight) await applyHead();
   };

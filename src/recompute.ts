@@ -195,7 +195,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       after_session_ended: diag.linesAfterEnded,
     },
     reached_session_ended: diag.reachedEnded,
-    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, notes: diag.countNotes },
+    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes },
     rescue,
     warnings,
     wall_time_s: 0,

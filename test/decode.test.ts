@@ -2,7 +2,7 @@
 // are rejected (with a reason), the rest decode with exact timestamps.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeChunkLine } from '../src/decode/chunkLine.js';
+import { decodeChunkLine, exactInteger } from '../src/decode/chunkLine.js';
 import { decodeCompleteLine } from '../src/decode/completeLine.js';
 import { Chunks, decodeLine, decodeLogLine } from '../src/decode/events.js';
 import { PyFloat } from '../src/decode/pyFloat.js';
@@ -49,6 +49,16 @@ describe('decodeLine', () => {
       const r = decodeLine(line(`"event_type":"sample.issued","timestamp_ns":${ts},${base},"data":null`));
       expect(r.ok && r.event.timestampNs).toBe(BigInt(ts));
     }
+  });
+
+  it('reads integers exactly around 2^53 and as their high digits change', () => {
+    const rand = rng(3);
+    const cases = ['0', '7', '999999999999999', '1000000000000000', '9007199254740991', '9007199254740992', '9007199254740993', '9999999999999999', '10000000000000000', '18446744073709551615', '9'.repeat(30)];
+    for (let i = 0; i < 2000; i++) {
+      const n = 1 + Math.floor(rand() * 30);
+      cases.push(String(1 + Math.floor(rand() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(rand() * 10)).join(''));
+    }
+    for (const digits of cases) expect(exactInteger(digits), digits).toBe(BigInt(digits));
   });
 
   it('fills missing trailing data fields with defaults, ignores extra elements and unknown keys', () => {

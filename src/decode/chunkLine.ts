@@ -38,12 +38,25 @@ export function parseTurn(text: string): number | null {
 /** Up to 15 digits are exact as a double; longer ones are taken in two parts (faster than BigInt(string)). */
 const SAFE_DIGITS = 15;
 const SPLIT = 10n ** BigInt(SAFE_DIGITS);
+const SPLIT_NUMBER = 10 ** SAFE_DIGITS;
+/** Timestamps of neighbouring lines share their high part: its BigInt is kept. */
+let lastHigh = -1;
+let lastHighBig = 0n;
 
-/** The value of a run of decimal digits, exactly. */
+/** The value of a run of at most 30 decimal digits, exactly. */
 export function exactInteger(digits: string): bigint {
   const split = digits.length - SAFE_DIGITS;
   if (split <= 0) return BigInt(digitsValue(digits, 0, digits.length));
-  return BigInt(digitsValue(digits, 0, split)) * SPLIT + BigInt(digitsValue(digits, split, digits.length));
+  const high = digitsValue(digits, 0, split);
+  const low = digitsValue(digits, split, digits.length);
+  // Rounding is monotonic, so this is at most 2^53 - 1 exactly when the value is (and then exact).
+  const whole = high * SPLIT_NUMBER + low;
+  if (whole <= Number.MAX_SAFE_INTEGER) return BigInt(whole);
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastHighBig = BigInt(high) * SPLIT;
+  }
+  return lastHighBig + BigInt(low);
 }
 
 function digitsValue(digits: string, from: number, to: number): number {
