@@ -5,20 +5,24 @@
 //   (2) replay's line splitter + JSON.parse per line (no event decoding)
 //   (3) stream-json's JSONL parser (jsonl/parser.asStream), objects per line
 //   (4) node:readline + JSON.parse per line
+//   (5) (1) on line-aligned byte ranges (dist/read/ranges.js), one worker thread each, --threads
+//       of them (default: one per CPU): how decoding scales when a file is split
 // Prints MB/s for each and its ratio to (1). Rounds alternate the methods.
 //
-//   npm run build && node scripts/bench-parse.mjs [events.jsonl] [--rounds 3]
+//   npm run build && node scripts/bench-parse.mjs [events.jsonl] [--rounds 3] [--threads N]
 //   (default log: node scripts/gen-log.mjs --samples 2000 --out /tmp/bench-parse/events.jsonl)
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import jsonl from 'stream-json/jsonl/parser.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
+const threadsArg = args.indexOf('--threads');
 let file = args.find((a) => a.endsWith('.jsonl'));
 if (!file) {
   file = '/tmp/bench-parse/events.jsonl';
@@ -26,6 +30,22 @@ if (!file) {
 }
 const { readLines } = await import('../dist/read/lines.js');
 const { decodeLogLine } = await import('../dist/decode/events.js');
+const { splitRanges } = await import('../dist/read/ranges.js');
+const { cpuCount } = await import('../dist/tokens/cpus.js');
+const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : cpuCount();
+
+// One range per thread: the same reader and decoder as (1), on the range's bytes only.
+const RANGE_WORKER = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  (async () => {
+    const { readLines } = await import(workerData.dist + '/read/lines.js');
+    const { decodeLogLine } = await import(workerData.dist + '/decode/events.js');
+    const { openRange } = await import(workerData.dist + '/read/ranges.js');
+    let n = 0;
+    for await (const lines of readLines(openRange(workerData.file, workerData.range))) for (const l of lines) if (decodeLogLine(l).ok) n++;
+    parentPort.postMessage(n);
+  })();
+`;
 const mb = statSync(file).size / 1e6;
 
 const methods = {
@@ -48,6 +68,20 @@ const methods = {
     let n = 0;
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line && JSON.parse(line)) n++;
     return n;
+  },
+  [`(5) (1) on ${threads} ranges in ${threads} threads`]: async () => {
+    const dist = join(ROOT, 'dist');
+    const counts = await Promise.all(
+      splitRanges(file, threads).map(
+        (range) =>
+          new Promise((resolve, reject) => {
+            const w = new Worker(RANGE_WORKER, { eval: true, workerData: { dist, file, range } });
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   },
 };
 
