@@ -2,8 +2,7 @@
 // decoding overlap counting: token jobs go out in batches, and their counts come
 // back into the aggregator in job order, so results never depend on worker count.
 import type { Readable } from 'node:stream';
-import { decodeLogLine } from './decode/events.js';
-import { readLines } from './read/lines.js';
+import { decodeStream, type DecodedBatch } from './decode/batches.js';
 import { Aggregator, type TokenJob } from './replay/aggregator.js';
 import type { ChunkSink } from './replay/sampleTable.js';
 import type { BatchCounts } from './tokens/count.js';
@@ -66,7 +65,14 @@ export interface ReplayResult {
 
 const BATCH_TEXT_CHARS = 4 << 20;
 
-export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: ReplayOptions): Promise<ReplayResult> {
+/** Decoded batches, as decodeInThreads yields them; the pipeline decodes anything else itself. */
+export interface DecodedSource {
+  decoded: AsyncIterable<DecodedBatch>;
+}
+
+const isDecoded = (s: Readable | AsyncIterable<Buffer> | DecodedSource): s is DecodedSource => 'decoded' in s;
+
+export async function replayLog(input: Readable | AsyncIterable<Buffer> | DecodedSource, opts: ReplayOptions): Promise<ReplayResult> {
   const batchSize = opts.batchSize ?? 256;
   const maxInFlight = opts.maxInFlight ?? 4;
   const maxExamples = opts.maxCorruptExamples ?? 20;
@@ -126,18 +132,19 @@ export async function replayLog(stream: Readable | AsyncIterable<Buffer>, opts: 
     while (inFlight.length > maxInFlight) await applyHead();
   };
 
-  for await (const lines of readLines(stream)) {
-    for (const line of lines) {
+  const batches = isDecoded(input) ? input.decoded : decodeStream(input);
+  for await (const { firstLine, bytes, results } of batches) {
+    diag.bytesRead += bytes;
+    for (let k = 0; k < results.length; k++) {
       diag.linesRead++;
-      diag.bytesRead += line.bytes + 1;
       if (diag.reachedEnded) {
         diag.linesAfterEnded++;
         continue;
       }
-      const decoded = decodeLogLine(line);
+      const decoded = results[k]!;
       if (!decoded.ok) {
         diag.corruptLines++;
-        if (diag.corruptExamples.length < maxExamples) diag.corruptExamples.push({ line: line.no, reason: decoded.reason });
+        if (diag.corruptExamples.length < maxExamples) diag.corruptExamples.push({ line: firstLine + k, reason: decoded.reason });
         continue;
       }
       diag.eventsReplayed++;

@@ -3,17 +3,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { defaultDecodeThreads, splittable, ThreadedDecoder } from './decode/parallel.js';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
 import { ChunkArrowWriter } from './output/chunkTable.js';
 import { writeNotebookOutputs } from './output/notebook.js';
 import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
 import { buildSummary, type Summary } from './output/summary.js';
-import { replayLog, type BatchCounter, type ReplayDiagnostics } from './pipeline.js';
+import { replayLog, type BatchCounter, type DecodedSource, type ReplayDiagnostics } from './pipeline.js';
 import { openLog } from './read/open.js';
 import type { Aggregator } from './replay/aggregator.js';
 import { locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from './run/runDir.js';
+import { cpuCount } from './tokens/cpus.js';
 import { InProcessCounter } from './tokens/inProcess.js';
 import { TokenizerPool } from './tokens/pool.js';
 import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tokens/resolve.js';
@@ -29,6 +31,8 @@ export interface RecomputeOptions {
   tokenizer?: string | false;
   backend?: TokenizerBackend;
   workers?: number;
+  /** Threads decoding a plain log file in parallel (0: decode on the main thread); default defaultDecodeThreads. */
+  decodeThreads?: number;
   streaming?: boolean;
   earlyStopping?: boolean;
   legacyLoadgenWindow?: boolean;
@@ -92,20 +96,28 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   }
   const tokenizerReady = Date.now();
 
-  const logHash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      logHash.update(chunk);
-      cb(null, chunk);
-    },
-  });
   const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
   const chunkWriter = opts.chunks ? new ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
-  const source = openLog(files.events, (why) => warnings.push(why));
-  source.on('error', (err) => hashing.destroy(err));
+  const decodeThreads = splittable(files.events) ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
+  const threaded = decodeThreads > 0 ? new ThreadedDecoder(files.events, decodeThreads) : null;
+  const logHash = createHash('sha256');
   let replay;
   try {
-    replay = await replayLog(source.pipe(hashing), {
+    let input: Readable | DecodedSource;
+    if (threaded) {
+      input = { decoded: threaded.batches() };
+    } else {
+      const hashing = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          logHash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      const source = openLog(files.events, (why) => warnings.push(why));
+      source.on('error', (err) => hashing.destroy(err));
+      input = source.pipe(hashing);
+    }
+    replay = await replayLog(input, {
       // Unknown streaming mode: record the streaming series, decide after the log (recv_first seen?).
       streaming: streamingDeclared.value ?? true,
       counter,
@@ -116,12 +128,15 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     });
   } catch (err) {
     chunkWriter?.abort();
+    await threaded?.close();
     const e = err as NodeJS.ErrnoException;
     if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
     throw err;
   } finally {
     await counter?.close?.();
   }
+  const logSha256 = threaded ? await threaded.sha256 : logHash.digest('hex');
+  await threaded?.close();
   const { aggregator: agg, diagnostics: diag } = replay;
   const replayed = Date.now();
 
@@ -175,7 +190,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   };
   const manifest = {
     replay_version: REPLAY_VERSION,
-    input: { events: files.events === '-' ? '-' : resolve(files.events), sha256: logHash.digest('hex'), run_dir: files.runDir && resolve(files.runDir) },
+    input: { events: files.events === '-' ? '-' : resolve(files.events), sha256: logSha256, run_dir: files.runDir && resolve(files.runDir), decode_threads: decodeThreads },
     tokenizer: tokenizer.value
       ? {
           file: resolve(tokenizer.value.tokenizerJson),

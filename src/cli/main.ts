@@ -44,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('tokenizer', { type: 'string', describe: 'tokenizer.json, or a model directory holding it; default: the model named in config.yaml, found in the local Hugging Face cache. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
           .option('tokenizer-backend', { choices: ['native', 'js'] as const, default: 'native' as const, describe: 'native: the Rust tokenizers binding the reference uses; js: pure-JS Tokenizers.js' })
           .option('workers', { type: 'number', describe: 'Tokenizer worker processes (0 = count on the main thread); default: one per CPU block this process may use' })
+          .option('decode-threads', { type: 'number', describe: 'Threads decoding the log in parallel (plain files; 0 = decode on the main thread); default: one per 8 CPUs from 16 CPUs up, else 0' })
           .option('streaming', { type: 'boolean', describe: 'Streaming run (TTFT/TPOT series); default: config.yaml, else inferred from sample.recv_first events. --no-streaming to force off' })
           .option('early-stopping', { type: 'boolean', describe: 'Add MLPerf early-stopping estimates to TTFT/TPOT/latency; default: as the original summary or config.yaml had it' })
           .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
           tokenizer: (args.tokenizer as string | boolean | undefined) === false ? false : args.tokenizer,
           backend: args.tokenizerBackend,
           workers: args.workers,
+          decodeThreads: args.decodeThreads,
           streaming: args.streaming,
           earlyStopping: args.earlyStopping,
           legacyLoadgenWindow: args.legacyLoadgenWindow,

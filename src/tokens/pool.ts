@@ -15,8 +15,7 @@
 // fails MAX_ATTEMPTS times resolves with every count NOT_COUNTED and a note.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtSibling } from '../distPath.js';
 import { ReplayError } from '../errors.js';
 import { NOT_COUNTED, type BatchCounts } from './count.js';
 import { allowedCpus, findTaskset, formatCpuList, planBlocks } from './cpus.js';
@@ -67,11 +66,9 @@ export function killAllWorkers(): void {
   liveChildren.clear();
 }
 
-/** dist/tokens/worker.js: beside this file when running from dist, else (vitest runs src) the build. */
+/** dist/tokens/worker.js. */
 export function workerScript(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'worker.js');
-  return existsSync(beside) ? beside : join(here, '..', '..', 'dist', 'tokens', 'worker.js');
+  return builtSibling(import.meta.url, 'worker.js');
 }
 
 interface Job {
