@@ -3,6 +3,8 @@
 // corruption, invalid UTF-8, missing keys, wrong types, duplicated and
 // reordered lines, huge lines. Every run must end in a summary (with counted
 // warnings) or a one-line ReplayError — never another exception, never a hang.
+// Each mutated log is also decoded on threads in 4 KB ranges (--decode-threads'
+// path) and must replay exactly as decoding it on the main thread does.
 //
 //   npm run build && node scripts/fuzz.mjs [--runs 10000] [--seed 1]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,6 +101,17 @@ export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
   const { ReplayError } = await import('../dist/errors.js');
   const { loadTokenizer } = await import('../dist/tokens/tokenizer.js');
   const { InProcessCounter } = await import('../dist/tokens/inProcess.js');
+  const { DecodeThreads } = await import('../dist/decode/parallel.js');
+  const { replayLog } = await import('../dist/pipeline.js');
+  const { openLog } = await import('../dist/read/open.js');
+  const { isDeepStrictEqual } = await import('node:util');
+  const threads = new DecodeThreads(2);
+  /** What a replay saw: lines, corrupt lines and their numbers, events, counters, per-sample timings. */
+  const replayed = async (input) => {
+    const { aggregator: a, diagnostics: d } = await replayLog(input, { streaming: true, counter: null });
+    const s = a.samples;
+    return { d, counters: a.counters, duration: a.totalDurationNs, cols: [s.uuid, s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.issueCount.toArray(), s.isl.toArray()] };
+  };
   const counters = new Map();
   const counterFor = async (name) => {
     if (!counters.has(name)) {
@@ -127,6 +140,8 @@ export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
       ]);
       tally.summaries++;
       tally.warnings += result.warnings.length;
+      const [onMain, onThreads] = [await replayed(openLog(path)), await replayed({ decoded: threads.batches(path, 4096) })];
+      if (!isDeepStrictEqual(onMain, onThreads)) throw new Error('decoding on threads replayed differently from decoding on the main thread');
       if (result.summary.complete) tally.complete++;
       else tally.incomplete++;
     } catch (err) {
@@ -146,6 +161,7 @@ export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
     }
     if ((n + 1) % 500 === 0) log(`${n + 1} runs: ${JSON.stringify(tally)}`);
   }
+  await threads.close();
   if (failures.length === 0) rmSync(dir, { recursive: true, force: true });
   return { tally, failures };
 }

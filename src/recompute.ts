@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { defaultDecodeThreads, splittable, ThreadedDecoder } from './decode/parallel.js';
+import { DecodeThreads, defaultDecodeThreads, splittable } from './decode/parallel.js';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
 import { ChunkArrowWriter } from './output/chunkTable.js';
@@ -99,13 +99,14 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
   const chunkWriter = opts.chunks ? new ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
   const decodeThreads = splittable(files.events) ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
-  const threaded = decodeThreads > 0 ? new ThreadedDecoder(files.events, decodeThreads) : null;
+  const threaded = decodeThreads > 0 ? new DecodeThreads(decodeThreads) : null;
+  const threadedSha256 = threaded?.sha256(files.events);
   const logHash = createHash('sha256');
   let replay;
   try {
     let input: Readable | DecodedSource;
     if (threaded) {
-      input = { decoded: threaded.batches() };
+      input = { decoded: threaded.batches(files.events) };
     } else {
       const hashing = new Transform({
         transform(chunk: Buffer, _enc, cb) {
@@ -135,7 +136,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   } finally {
     await counter?.close?.();
   }
-  const logSha256 = threaded ? await threaded.sha256 : logHash.digest('hex');
+  const logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
   await threaded?.close();
   const { aggregator: agg, diagnostics: diag } = replay;
   const replayed = Date.now();

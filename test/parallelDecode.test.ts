@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ThreadedDecoder } from '../src/decode/parallel.js';
+import { DecodeThreads } from '../src/decode/parallel.js';
 import { replayLog } from '../src/pipeline.js';
 import { openLog } from '../src/read/open.js';
 import { InProcessCounter } from '../src/tokens/inProcess.js';
@@ -13,9 +13,9 @@ import { loadTokenizer } from '../src/tokens/tokenizer.js';
 import { generate } from '../scripts/gen-log.mjs';
 
 const DEEPSEEK = join(__dirname, '..', 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models');
-const decoders: ThreadedDecoder[] = [];
+const pools = [1, 3].map((n) => new DecodeThreads(n));
 afterAll(async () => {
-  for (const d of decoders) await d.close();
+  for (const p of pools) await p.close();
 });
 
 /** A generated log with damage every 997 lines: bad JSON, invalid UTF-8, CRLF, a timestamp beyond 2^63, a blank line. */
@@ -44,10 +44,8 @@ describe('decoding on threads', () => {
   it('replays a damaged log exactly as the main thread does, split into many ranges', async () => {
     const log = await damagedLog();
     const tokenizer = await loadTokenizer('native', join(DEEPSEEK, 'tokenizer.json'), join(DEEPSEEK, 'tokenizer_config.json'));
-    const replay = async (threads: number) => {
-      const decoder = threads > 0 ? new ThreadedDecoder(log, threads, 64 * 1024) : null;
-      if (decoder) decoders.push(decoder);
-      const input = decoder ? { decoded: decoder.batches() } : openLog(log);
+    const replay = async (pool: DecodeThreads | null) => {
+      const input = pool ? { decoded: pool.batches(log, 64 * 1024) } : openLog(log);
       const { aggregator: a, diagnostics: d } = await replayLog(input, { streaming: true, counter: new InProcessCounter(tokenizer), promptCacheChars: 0 });
       const s = a.samples;
       return {
@@ -57,17 +55,15 @@ describe('decoding on threads', () => {
         columns: [s.uuid, s.isl.toArray(), s.osl.toArray(), s.tpotNs.toArray(), s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.finishReason, s.errorType],
       };
     };
-    const main = await replay(0);
+    const main = await replay(null);
     expect(main.diagnostics.corruptLines).toBeGreaterThan(10);
     expect(main.diagnostics.tokenJobsCounted).toBeGreaterThan(500);
-    for (const threads of [1, 3]) expect(await replay(threads), `${threads} threads`).toEqual(main);
+    for (const pool of pools) expect(await replay(pool), `${pool.threads} threads`).toEqual(main);
   });
 
   it('hashes the whole file', async () => {
     const log = await damagedLog();
-    const decoder = new ThreadedDecoder(log, 1);
-    decoders.push(decoder);
     const { createHash } = await import('node:crypto');
-    expect(await decoder.sha256).toBe(createHash('sha256').update(readFileSync(log)).digest('hex'));
+    expect(await pools[0]!.sha256(log)).toBe(createHash('sha256').update(readFileSync(log)).digest('hex'));
   });
 });

@@ -33,30 +33,30 @@ export function splittable(path: string): boolean {
   }
 }
 
-export class ThreadedDecoder {
+/** A pool of decode threads; one more thread hashes files meanwhile. */
+export class DecodeThreads {
   private readonly pool: Piscina;
-  /** SHA-256 of the whole file, hex. */
-  readonly sha256: Promise<string>;
 
-  /** segmentBytes: the size of the ranges decoded at once (tests make it small to get many). */
-  constructor(
-    private readonly path: string,
-    readonly threads: number,
-    private readonly segmentBytes = SEGMENT_BYTES,
-  ) {
+  constructor(readonly threads: number) {
     this.pool = new Piscina({ filename: builtSibling(import.meta.url, 'rangeWorker.js'), minThreads: threads + 1, maxThreads: threads + 1, idleTimeout: 60_000 });
-    this.sha256 = this.pool.run({ kind: 'sha256', path } satisfies RangeTask) as Promise<string>;
-    this.sha256.catch(() => undefined);
   }
 
-  async *batches(): AsyncGenerator<DecodedBatch> {
-    const ranges = splitRanges(this.path, Math.max(1, Math.ceil(statSync(this.path).size / this.segmentBytes)));
+  /** SHA-256 of the whole file, hex (start it before decoding: it runs beside). */
+  sha256(path: string): Promise<string> {
+    const hex = this.pool.run({ kind: 'sha256', path } satisfies RangeTask) as Promise<string>;
+    hex.catch(() => undefined);
+    return hex;
+  }
+
+  /** The file's lines, decoded, in file order; segmentBytes: the size of the ranges decoded at once. */
+  async *batches(path: string, segmentBytes = SEGMENT_BYTES): AsyncGenerator<DecodedBatch> {
+    const ranges = splitRanges(path, Math.max(1, Math.ceil(statSync(path).size / segmentBytes)));
     const window: Array<Promise<DecodedRange>> = [];
     let next = 0;
     let firstLine = 1;
     while (next < ranges.length || window.length > 0) {
       while (next < ranges.length && window.length < 2 * this.threads) {
-        const p = this.pool.run({ kind: 'decode', path: this.path, range: ranges[next++]! } satisfies RangeTask) as Promise<DecodedRange>;
+        const p = this.pool.run({ kind: 'decode', path, range: ranges[next++]! } satisfies RangeTask) as Promise<DecodedRange>;
         // Awaited in order below; a later range failing first must not go unhandled.
         p.catch(() => undefined);
         window.push(p);

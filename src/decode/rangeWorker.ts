@@ -1,4 +1,4 @@
-// A decode thread (piscina task module, run by ThreadedDecoder): reads one
+// A decode thread (piscina task module, run by DecodeThreads): reads one
 // line-aligned byte range of a log and decodes it with the same decoders as the
 // main thread. Data-less chunk lines (most of a streaming log) travel back as
 // numbers in typed arrays, output lines as their events; every other line as
