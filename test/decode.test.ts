@@ -92,15 +92,7 @@ describe('decodeLine', () => {
       `"sample_uuid":"${word(Math.floor(rand() * 33), rand() < 0.1 ? 'ab09_-.:' : 'abcXYZ019_-')}","conversation_id":"${word(Math.floor(rand() * 8), 'abcXYZ019_-.:')}",` +
       `"turn":${pick(['null', '0', '-0', '3', '-12', digits(15), digits(17)])},"data":null}`;
     const alphabet = ['0', '1', '9', '-', '.', ':', '_', '"', '\\', ' ', 'a', 'Z', 'é', '\u0000', ',', '}', 'null', '1.0', '1e3', '00'];
-    let fastTaken = 0;
-    for (let i = 0; i < 5000; i++) {
-      const text = mutate(valid(), rand, alphabet);
-      const bytes = Buffer.from(text);
-      if (decodeChunkLine(bytes, 0, bytes.length) !== null) fastTaken++;
-      const viaBytes = decodeLogLine(lineOf(text));
-      const viaText = decodeLine(text);
-      expect(viaBytes, text).toEqual(viaText);
-    }
+    const { fastTaken } = agreeOnMutations(valid, alphabet, rand, decodeChunkLine);
     // The mutations leave a share of lines valid for the fast path, so both branches ran.
     expect(fastTaken).toBeGreaterThan(500);
     expect(fastTaken).toBeLessThan(4500);
@@ -123,18 +115,7 @@ describe('decodeLine', () => {
       `"conversation_id":"${pick(['', 'c.1:2'])}","turn":${pick(['null', '0', '-3', '12'])},"data":["TextModelOutput",${field()},${field()},${pick(['null', 'null', 'null', '[]'])}]` +
       `${pick(['', ',"finish_reason":"stop"', ',"finish_reason":"tool_calls"'])}${pick(['', ',"worker_id":7', ',"worker_id":-1'])}}`;
     const alphabet = ['"', '\\', '\\u', '\\x', 'u00', 'd83d', ',', '[', ']', '}', ' ', 'null', '\u0001', 'é', '0', '1.0', 'a'];
-    let fastTaken = 0;
-    let accepted = 0;
-    for (let i = 0; i < 5000; i++) {
-      const text = mutate(valid(), rand, alphabet);
-      const bytes = Buffer.from(text);
-      if (decodeCompleteLine(bytes, 0, bytes.length) !== null) fastTaken++;
-      const viaBytes = decodeLogLine(lineOf(text));
-      // As the bytes say: an edit can split a surrogate pair, which UTF-8 encodes as U+FFFD.
-      const viaText = decodeLine(bytes.toString('utf8'));
-      if (viaText.ok) accepted++;
-      expect(viaBytes, text).toEqual(viaText);
-    }
+    const { fastTaken, accepted } = agreeOnMutations(valid, alphabet, rand, decodeCompleteLine);
     // Both branches ran, and the general decoder accepted lines the fast path left to it.
     expect(fastTaken).toBeGreaterThan(1000);
     expect(accepted - fastTaken).toBeGreaterThan(300);
@@ -156,6 +137,31 @@ describe('decodeLine', () => {
     expect(args['n']).toBe(1);
   });
 });
+
+/**
+ * 5,000 mutated lines decode the same from their bytes (fast paths first) and
+ * through the general decoder; how many the fast path took, and how many decoded.
+ */
+function agreeOnMutations(
+  valid: () => string,
+  alphabet: readonly string[],
+  rand: () => number,
+  fastPath: (buf: Buffer, start: number, end: number) => unknown,
+): { fastTaken: number; accepted: number } {
+  let fastTaken = 0;
+  let accepted = 0;
+  for (let i = 0; i < 5000; i++) {
+    const text = mutate(valid(), rand, alphabet);
+    const bytes = Buffer.from(text);
+    if (fastPath(bytes, 0, bytes.length) !== null) fastTaken++;
+    const viaBytes = decodeLogLine(lineOf(text));
+    // As the bytes say: an edit can split a surrogate pair, which UTF-8 encodes as U+FFFD.
+    const viaText = decodeLine(bytes.toString('utf8'));
+    if (viaText.ok) accepted++;
+    expect(viaBytes, text).toEqual(viaText);
+  }
+  return { fastTaken, accepted };
+}
 
 /** Up to two random edits (insert, delete, replace) drawn from `alphabet`; a third of the texts stay as they are. */
 function mutate(text: string, rand: () => number, alphabet: readonly string[]): string {
