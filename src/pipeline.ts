@@ -65,7 +65,7 @@ export interface ReplayResult {
 
 const BATCH_TEXT_CHARS = 4 << 20;
 
-/** Decoded batches, as decodeInThreads yields them; the pipeline decodes anything else itself. */
+/** Decoded batches, as DecodeThreads.batches yields them; the pipeline decodes a byte stream itself. */
 export interface DecodedSource {
   decoded: AsyncIterable<DecodedBatch>;
 }

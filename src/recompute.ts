@@ -103,6 +103,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const threadedSha256 = threaded?.sha256(files.events);
   const logHash = createHash('sha256');
   let replay;
+  let logSha256: string;
   try {
     let input: Readable | DecodedSource;
     if (threaded) {
@@ -127,17 +128,16 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       onProgress: opts.onProgress,
       chunkSink: chunkWriter ?? undefined,
     });
+    logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
   } catch (err) {
     chunkWriter?.abort();
-    await threaded?.close();
     const e = err as NodeJS.ErrnoException;
     if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
     throw err;
   } finally {
     await counter?.close?.();
+    await threaded?.close();
   }
-  const logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
-  await threaded?.close();
   const { aggregator: agg, diagnostics: diag } = replay;
   const replayed = Date.now();
 

@@ -1,6 +1,6 @@
 // Decoded lines in file order, in batches: the pipeline's input. Either read and
 // decoded here, on the calling thread (any stream: files, .gz, stdin), or by
-// decodeInThreads (src/decode/parallel.ts) for a plain file on a large machine;
+// DecodeThreads (src/decode/parallel.ts) for a plain file on a large machine;
 // both yield the same results for the same bytes.
 import type { Readable } from 'node:stream';
 import { readLines } from '../read/lines.js';
