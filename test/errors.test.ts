@@ -23,6 +23,11 @@ function expectOneLineError(r: ReturnType<typeof replay>, mentions: string): voi
 describe('errors', () => {
   it('names a missing log', () => expectOneLineError(replay('/nonexistent/events.jsonl', '--no-tokenizer'), '/nonexistent/events.jsonl'));
 
+  it('refuses worker and thread counts that are not whole numbers', () => {
+    expectOneLineError(replay(TINY, '--no-tokenizer', '--workers=1.5'), '--workers must be a whole number');
+    expectOneLineError(replay(TINY, '--no-tokenizer', '--decode-threads=-2'), '--decode-threads must be a whole number');
+  });
+
   it('names an unwritable output directory', () => {
     expectOneLineError(replay(TINY, `--tokenizer=${DS}`, '--workers=0', `--out=${TINY}/sub`), 'cannot write (ENOTDIR)');
   });

@@ -52,7 +52,14 @@ export async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
           .option('chunks', { type: 'boolean', default: false, describe: 'Also write chunks.arrow, one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' }),
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' })
+          .check((a) => {
+            for (const name of ['workers', 'decode-threads'] as const) {
+              const v = a[name];
+              if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new ReplayError(`--${name} must be a whole number, 0 or more (got ${v})`, 'see replay recompute --help');
+            }
+            return true;
+          }),
       async (args) => {
         const progress = args.quiet ? undefined : progressReporter(args.input);
         exitCleanlyOnSignals();
