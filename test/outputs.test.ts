@@ -161,7 +161,7 @@ describe('charts', () => {
   it('bins more values than the CDF draws with exact counts', () => {
     const rand = rng(9);
     const values = Array.from({ length: 10_000 }, () => Math.round(rand() * 1e6) / 1e3);
-    const spec = distributionChart('t', 'ms', values) as any;
+    const spec = distributionChart('t', 'ms', Float64Array.from(values)) as any;
     const bins = spec.vconcat[0].layer[0].data.values as Array<{ start: number; end: number; n: number }>;
     expect(bins.length).toBeLessThanOrEqual(40);
     // Each bin holds the values in [start, end) (the last also its end), counted here directly.

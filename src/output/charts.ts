@@ -57,12 +57,12 @@ export function histogram(sorted: Float64Array, maxBins = 40): Bin[] {
 const lowerPct = (sorted: Float64Array, p: number): number => sorted[Math.floor((sorted.length - 1) * (p / 100))]!;
 
 /**
- * Histogram and CDF of one metric (values in ms), with p50/p90/p99 rules. Bin
+ * Histogram and CDF of one metric (values in ms, sorted in place), with p50/p90/p99 rules. Bin
  * counts and percentiles are exact over every value; the CDF line is drawn
  * through at most MAX_CDF_POINTS evenly spaced order statistics.
  */
-export function distributionChart(title: string, unit: string, values: ArrayLike<number>, counted = 'samples'): Spec {
-  const sorted = Float64Array.from(values).sort();
+export function distributionChart(title: string, unit: string, values: Float64Array, counted = 'samples'): Spec {
+  const sorted = values.sort();
   const sketch = quantileSketch(sorted, MAX_CDF_POINTS);
   const marks = sorted.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sorted, p) })) : [];
   const cdf = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));

@@ -19,16 +19,19 @@ const lower = (s: Sorted, p: number): number | null => (s.length ? s[Math.floor(
 /** LoadGen-style nearest rank: sorted[min(n-1, floor(p*n))]. */
 const nearestRank = (s: Sorted, p: number): number | null => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : null);
 
-function row(tool: string, metric: string, formula: string, values: ArrayLike<number>, pct = lower): ConventionRow {
-  const s = Float64Array.from(values).sort();
+/** values: sorted in place (callers pass arrays made for the row). */
+function row(tool: string, metric: string, formula: string, values: Float64Array, pct = lower): ConventionRow {
+  const s = values.sort();
   let sum = 0;
   for (let i = 0; i < s.length; i++) sum += s[i]!;
   return { tool, metric, formula, count: s.length, mean: s.length ? sum / s.length : null, p50: pct(s, 50), p99: pct(s, 99) };
 }
 
 export function conventionTable(t: SampleTable, itl: ItlStats | null = null): ConventionRow[] {
-  const ok: number[] = [];
-  for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType[i] === null) ok.push(i);
+  const rows = new Int32Array(t.length);
+  let n = 0;
+  for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType[i] === null) rows[n++] = i;
+  const ok = rows.subarray(0, n);
   /** f over the tracked, completed samples, where finite (unboxed: a 1M-sample run stays a few MB). */
   const pick = (f: (i: number) => number | null): Float64Array => {
     const out = new Float64Array(ok.length);
@@ -46,21 +49,24 @@ export function conventionTable(t: SampleTable, itl: ItlStats | null = null): Co
     return l !== null && ttft !== null ? l - ttft : null;
   };
   const perDecodeToken = (i: number): number | null => (osl(i) > 1 && decode(i) !== null ? decode(i)! / (osl(i) - 1) : null);
+  // Shared by two rows each (sorting twice changes nothing).
+  const latencies = pick(latency);
+  const perToken = pick(perDecodeToken);
   return [
     row('MLCommons endpoints (this summary)', 'TPOT', '(complete − first chunk) / tokens after the first chunk', pick((i) => t.tpotNs.get(i))),
-    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', pick(latency)),
-    row('vLLM / SGLang bench_serving', 'TPOT', '(latency − TTFT) / (OSL − 1), requests with OSL > 1', pick(perDecodeToken)),
-    row('GenAI-Perf / AIPerf', 'inter-token latency', '(request latency − TTFT) / (output tokens − 1)', pick(perDecodeToken)),
+    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', latencies),
+    row('vLLM / SGLang bench_serving', 'TPOT', '(latency − TTFT) / (OSL − 1), requests with OSL > 1', perToken),
+    row('GenAI-Perf / AIPerf', 'inter-token latency', '(request latency − TTFT) / (output tokens − 1)', perToken),
     row('GuideLLM', 'time per output token', 'latency / OSL (TTFT included)', pick((i) => (osl(i) > 0 && latency(i) !== null ? latency(i)! / osl(i) : null))),
     row('any streaming client', 'mean chunk interval', '(latency − TTFT) / (chunks − 1), per request', pick((i) => (t.chunks.get(i)! > 1 && decode(i) !== null ? decode(i)! / (t.chunks.get(i)! - 1) : null))),
-    row('MLPerf LoadGen', 'latency p99 (nearest rank)', 'sorted[min(n−1, floor(0.99·n))]', pick(latency), nearestRank),
+    row('MLPerf LoadGen', 'latency p99 (nearest rank)', 'sorted[min(n−1, floor(0.99·n))]', latencies, nearestRank),
     ...(itl ? [chunkItlRow(itl)] : []),
   ];
 }
 
 /** vLLM / SGLang ITL: every gap between consecutive chunks, pooled over requests (needs --chunks). */
 function chunkItlRow(itl: ItlStats): ConventionRow {
-  const r = row('vLLM / SGLang bench_serving', 'ITL (per chunk gap)', 'every gap between consecutive chunks, all tracked requests pooled', itl.sampleMs.map((ms) => ms * 1e6));
+  const r = row('vLLM / SGLang bench_serving', 'ITL (per chunk gap)', 'every gap between consecutive chunks, all tracked requests pooled', Float64Array.from(itl.sampleMs, (ms) => ms * 1e6));
   const sampled = itl.count > itl.sampleMs.length;
   return {
     ...r,
