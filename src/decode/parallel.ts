@@ -23,16 +23,6 @@ export function defaultDecodeThreads(cpus: number): number {
   return cpus >= 16 ? Math.floor(cpus / 8) : 0;
 }
 
-/** Whether `path` can be split into byte ranges: a plain, uncompressed file. */
-export function splittable(path: string): boolean {
-  if (path === '-' || path.endsWith('.gz') || path.endsWith('.zst')) return false;
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** A pool of decode threads; one more thread hashes files meanwhile. */
 export class DecodeThreads {
   private readonly pool: Piscina;

@@ -1,6 +1,6 @@
 // Open an events log as a byte stream: a path (.gz decompressed), or '-' for stdin.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { ReplayError } from '../errors.js';
 import { PassThrough, type Readable } from 'node:stream';
@@ -13,7 +13,7 @@ const CHUNK = 1 << 20;
  */
 export function openLog(path: string, onTruncated?: (why: string) => void): Readable {
   const s = openRaw(path);
-  if (!onTruncated || !(path.endsWith('.gz') || path.endsWith('.zst'))) return s;
+  if (!onTruncated || !compressed(path)) return s;
   const out = new PassThrough({ highWaterMark: CHUNK });
   s.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') return out.destroy(err);
@@ -22,6 +22,18 @@ export function openLog(path: string, onTruncated?: (why: string) => void): Read
   });
   s.pipe(out);
   return out;
+}
+
+const compressed = (path: string): boolean => path.endsWith('.gz') || path.endsWith('.zst');
+
+/** Whether the log at `path` is read as it lies on disk (a plain file, not stdin nor compressed), so it can be split into byte ranges. */
+export function splittable(path: string): boolean {
+  if (path === '-' || compressed(path)) return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function openRaw(path: string): Readable {
