@@ -54,6 +54,8 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Receives every chunk arrival (chunks.arrow). */
   chunkSink?: ChunkSink;
+  /** Stops the replay between batches, throwing its reason (the tokenizer workers failed to start). */
+  signal?: AbortSignal;
   /** Characters of prompt text whose counts are kept for reuse (default DEFAULT_PROMPT_CACHE_CHARS; 0: count every prompt). */
   promptCacheChars?: number;
 }
@@ -134,6 +136,7 @@ export async function replayLog(input: Readable | AsyncIterable<Buffer> | Decode
 
   const batches = isDecoded(input) ? input.decoded : decodeStream(input);
   for await (const { firstLine, bytes, results } of batches) {
+    opts.signal?.throwIfAborted();
     diag.bytesRead += bytes;
     for (let k = 0; k < results.length; k++) {
       diag.linesRead++;
@@ -157,6 +160,7 @@ export async function replayLog(input: Readable | AsyncIterable<Buffer> | Decode
   }
   await submit();
   while (inFlight.length > 0) await applyHead();
+  opts.signal?.throwIfAborted();
   opts.onProgress?.(progress);
   return { aggregator: agg, diagnostics: diag };
 }

@@ -7,8 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { DecodeThreads, defaultDecodeThreads } from './decode/parallel.js';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
-import { ChunkArrowWriter } from './output/chunkTable.js';
-import { writeNotebookOutputs } from './output/notebook.js';
+import { ChartThread } from './output/chartThread.js';
 import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
 import { buildSummary, type Summary } from './output/summary.js';
 import { replayLog, type BatchCounter, type DecodedSource, type ReplayDiagnostics } from './pipeline.js';
@@ -68,6 +67,16 @@ export interface RecomputeResult {
 
 export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
   const started = Date.now();
+  // Loads vega while the log is replayed; renders the charts while the tables are written.
+  const charts = new ChartThread();
+  try {
+    return await recomputeWith(opts, started, charts);
+  } finally {
+    await charts.close();
+  }
+}
+
+async function recomputeWith(opts: RecomputeOptions, started: number, charts: ChartThread): Promise<RecomputeResult> {
   const files = locateRun(opts.input);
   const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
@@ -92,12 +101,19 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       ? await opts.makeCounter(tokenizer.value, backend, opts.workers)
       : opts.workers === 0
         ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
-        : await TokenizerPool.start({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
+        : TokenizerPool.launch({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
   }
-  const tokenizerReady = Date.now();
+  // The output modules (apache-arrow) load while the workers start, not after the replay.
+  const notebook = import('./output/notebook.js');
+  notebook.catch(() => undefined);
+  // The workers load the tokenizer while the log is read; if they cannot, reading stops.
+  const workersReady = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
+  const startFailed = new AbortController();
+  workersReady.catch((err: unknown) => startFailed.abort(err));
+  const settled = Date.now();
 
   const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
-  const chunkWriter = opts.chunks ? new ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
+  const chunkWriter = opts.chunks ? new (await import('./output/chunkTable.js')).ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
   const decodeThreads = splittable(files.events) ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
   const threaded = decodeThreads > 0 ? new DecodeThreads(decodeThreads) : null;
   const threadedSha256 = threaded?.sha256(files.events);
@@ -127,7 +143,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
       onProgress: opts.onProgress,
       chunkSink: chunkWriter ?? undefined,
+      signal: startFailed.signal,
     });
+    await workersReady;
     logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
   } catch (err) {
     chunkWriter?.abort();
@@ -215,12 +233,12 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     rescue,
     warnings,
     wall_time_s: 0,
-    /** Where the wall time went: settings and tokenizer start, reading and counting, writing the outputs. */
-    phases_s: { start: (tokenizerReady - started) / 1000, replay: (replayed - tokenizerReady) / 1000, outputs: 0 },
+    /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
+    phases_s: { start: (settled - started) / 1000, replay: (replayed - settled) / 1000, outputs: 0 },
   };
 
   chunkWriter?.finish();
-  await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
+  await (await notebook).writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null, charts.render);
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;

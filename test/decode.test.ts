@@ -2,7 +2,8 @@
 // are rejected (with a reason), the rest decode with exact timestamps.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeChunkLine, exactInteger } from '../src/decode/chunkLine.js';
+import { decodeChunkLine } from '../src/decode/chunkLine.js';
+import { exactIntegerAt } from '../src/decode/writerHead.js';
 import { decodeCompleteLine } from '../src/decode/completeLine.js';
 import { Chunks, decodeLine, decodeLogLine } from '../src/decode/events.js';
 import { PyFloat } from '../src/decode/pyFloat.js';
@@ -58,7 +59,7 @@ describe('decodeLine', () => {
       const n = 1 + Math.floor(rand() * 30);
       cases.push(String(1 + Math.floor(rand() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(rand() * 10)).join(''));
     }
-    for (const digits of cases) expect(exactInteger(digits), digits).toBe(BigInt(digits));
+    for (const digits of cases) expect(exactIntegerAt(Buffer.from(digits), 0, digits.length), digits).toBe(BigInt(digits));
   });
 
   it('fills missing trailing data fields with defaults, ignores extra elements and unknown keys', () => {
@@ -79,6 +80,23 @@ describe('decodeLine', () => {
     const b = decodeLine(spaced);
     expect(a.ok && b.ok).toBe(true);
     expect(a.ok && a.event).toEqual(b.ok && b.event);
+  });
+
+  it('tells apart ids that share their length, first and last four bytes (the id cache compares every byte)', () => {
+    const chunk = (uuid: string, conversation: string): Buffer =>
+      Buffer.from(`{"event_type":"sample.recv_non_first","timestamp_ns":5,"sample_uuid":"${uuid}","conversation_id":"${conversation}","turn":null,"data":null}`);
+    const ids = ['abcd0000wxyz', 'abcd0001wxyz', 'abcd1000wxyz', 'abcdwxyz', 'abcd-wxyz', 'abcd_wxyz'];
+    for (let round = 0; round < 3; round++) {
+      for (const id of ids) {
+        const line = chunk(id, `${id}.c:1`);
+        expect(decodeChunkLine(line, 0, line.length)).toMatchObject({ sampleUuid: id, conversationId: `${id}.c:1` });
+      }
+    }
+    // A cached id does not make a conversation id's characters valid as a sample id.
+    const asConversation = chunk('abcdwxyz', 'abcd.wxyz');
+    expect(decodeChunkLine(asConversation, 0, asConversation.length)).toMatchObject({ conversationId: 'abcd.wxyz' });
+    const asSample = chunk('abcd.wxyz', '');
+    expect(decodeChunkLine(asSample, 0, asSample.length)).toBeNull();
   });
 
   it('takes the byte fast path only for lines the general decoder reads the same (seeded mutations)', () => {

@@ -59,6 +59,24 @@ describe('TokenizerPool', () => {
     }
   });
 
+  it('queues batches counted before the workers are ready, and fails them (never hangs) when a worker cannot start', async () => {
+    const pool = TokenizerPool.launch({ ...FILES, workers: 2 });
+    try {
+      const early = countAll(pool, inputs);
+      expect(pool.reportedCpus().every((c) => c === null)).toBe(true);
+      expect(await early).toEqual(expected);
+      await pool.ready;
+    } finally {
+      await pool.close();
+    }
+    const broken = TokenizerPool.launch({ ...FILES, tokenizerJson: join(ROOT, 'package.json'), workers: 1 });
+    const pending = broken.count(inputs.slice(0, 2));
+    await expect(broken.ready).rejects.toThrow(/failed to start/);
+    const r = await pending;
+    expect([...r.counts]).toEqual([-1, -1]);
+    await broken.close();
+  });
+
   it.runIf(process.platform === 'linux')('pins every thread of every worker to its CPU block, and the encoding runs off the JS thread', async () => {
     const cpus = allowedCpus()!;
     const pool = await TokenizerPool.start({ ...FILES, workers: Math.min(2, cpus.length) });

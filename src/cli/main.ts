@@ -13,7 +13,6 @@ import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../recompute.js';
 import { formatRescue } from '../rescue.js';
-import { formatCheckReport, runCheckTokenizer } from './checkTokenizerCommand.js';
 import { REPLAY_VERSION } from '../version.js';
 import { progressReporter } from './progress.js';
 import { exitCleanlyOnSignals } from './signals.js';
@@ -99,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('tokenizer', { type: 'string', demandOption: true, describe: 'tokenizer.json, or a model directory holding it' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
+      const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatCheckReport(report));

@@ -7,13 +7,11 @@
 // escapes, invalid UTF-8) returns null and takes the general decoder; a line
 // this accepts decodes the same there (a test checks this on mutated lines).
 import { isUtf8 } from 'node:buffer';
-import { exactInteger, parseTurn } from './chunkLine.js';
 import { Chunks, type EventRecord, type OutputField } from './events.js';
+import { Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.js';
 
-const HEAD =
-  /^\{"event_type":"sample\.complete","timestamp_ns":(0|[1-9]\d{0,29}),"sample_uuid":"([0-9A-Za-z_-]*)","conversation_id":"([0-9A-Za-z_.:-]*)","turn":(null|0|-?[1-9]\d{0,14}),"data":\["TextModelOutput",/;
-/** The head is well within this many bytes (longer ids take the general path). */
-const HEAD_BYTES = 320;
+const PREFIX = new Literal('{"event_type":"sample.complete');
+const DATA = new Literal(',"data":["TextModelOutput",');
 const FINISH_REASON = /^,"finish_reason":"([0-9A-Za-z_-]*)"/;
 const WORKER_ID = /^,"worker_id":(0|-?[1-9]\d{0,14})/;
 
@@ -33,12 +31,13 @@ const NOT_FAST = new NotFast();
 
 /** The event of a sample.complete line with a text output in the writer's form, else null. */
 export function decodeCompleteLine(buf: Buffer, start: number, end: number): EventRecord | null {
-  // Cheap pre-check: {"event_type":"sample.complete"
-  if (end - start < 64 || buf[start + 22] !== 0x63 || buf[start + 29] !== 0x65 || buf[start + 30] !== QUOTE) return null;
-  const head = HEAD.exec(buf.toString('latin1', start, Math.min(end, start + HEAD_BYTES)));
-  if (head === null || !isUtf8(buf.subarray(start, end))) return null;
+  const v = viewOf(buf);
+  if (!PREFIX.at(buf, v, start, end)) return null;
+  const head: WriterHead = { timestampNs: 0n, sampleUuid: '', conversationId: '', turn: null };
+  const at = readWriterHead(buf, start + PREFIX.length, end, head);
+  if (at < 0 || !DATA.at(buf, v, at, end) || !isUtf8(buf.subarray(start, end))) return null;
   try {
-    const scan = new Scanner(buf, start + head[0].length, end);
+    const scan = new Scanner(buf, at + DATA.length, end);
     const output = scan.field();
     if (output === null) return null; // the general decoder explains why null is not allowed
     scan.expect(0x2c);
@@ -51,10 +50,10 @@ export function decodeCompleteLine(buf: Buffer, start: number, end: number): Eve
     if (scan.at !== end) return null;
     return {
       eventType: 'sample.complete',
-      timestampNs: exactInteger(head[1]!),
-      sampleUuid: head[2]!,
-      conversationId: head[3]!,
-      turn: parseTurn(head[4]!),
+      timestampNs: head.timestampNs,
+      sampleUuid: head.sampleUuid,
+      conversationId: head.conversationId,
+      turn: head.turn,
       data: { tag: 'TextModelOutput', output, reasoning, toolCalls: null },
       finishReason: finish?.[1],
       workerId: worker ? Number(worker[1]) : undefined,

@@ -120,13 +120,28 @@ export class TokenizerPool {
     this.opts = { batchTimeoutMs: 300_000, startTimeoutMs: 120_000, depth: 2, ...opts };
   }
 
+  /** Starts the pool and waits until every worker has loaded the tokenizer; rejects if one cannot. */
   static async start(opts: PoolOptions): Promise<TokenizerPool> {
+    const pool = TokenizerPool.launch(opts);
+    await pool.ready;
+    return pool;
+  }
+
+  /**
+   * Starts the pool without waiting: batches counted before the workers are ready
+   * queue until they are, so reading can overlap the tokenizer load. `ready`
+   * rejects if a worker cannot start; the pool is then closed and every batch
+   * resolves as not counted.
+   */
+  static launch(opts: PoolOptions): TokenizerPool {
     const pool = new TokenizerPool(opts);
     const cpus = allowedCpus();
     const n = opts.workers ?? defaultWorkers(opts.backend, cpus.length);
     if (n <= 0) {
-      pool.inProcess = await loadTokenizer(opts.backend, opts.tokenizerJson, opts.tokenizerConfig);
-      pool.started = true;
+      pool.ready = loadTokenizer(opts.backend, opts.tokenizerJson, opts.tokenizerConfig).then((tok) => {
+        pool.inProcess = tok;
+        pool.started = true;
+      });
       return pool;
     }
     const script = workerScript();
@@ -135,17 +150,24 @@ export class TokenizerPool {
     planBlocks(cpus, n).forEach((block, index) => pool.slots.push({ index, cpus: block, pinned: pin, proc: null, startFailures: 0, abandoned: false }));
     const allReady = new Promise<void>((resolve, reject) => (pool.starting = { resolve, reject }));
     for (const slot of pool.slots) pool.spawn(slot);
-    try {
-      await allReady;
-    } catch (err) {
-      await pool.close();
-      throw err;
-    } finally {
-      pool.starting = null;
-    }
-    pool.started = true;
+    pool.ready = allReady.then(
+      () => {
+        pool.starting = null;
+        pool.started = true;
+      },
+      async (err: Error) => {
+        pool.starting = null;
+        await pool.close();
+        throw err;
+      },
+    );
+    // A caller that only counts learns of the failure from the batches' notes.
+    pool.ready.catch(() => undefined);
     return pool;
   }
+
+  /** Settles when every worker has loaded the tokenizer; rejects (once) if one could not. */
+  ready: Promise<void> = Promise.resolve();
 
   /** Worker processes (0: counting in this process). */
   get workers(): number {
@@ -179,9 +201,8 @@ export class TokenizerPool {
 
   /** Count a batch. Any number of calls may be pending; each goes to the least-loaded worker. Never rejects. */
   count(inputs: CountableInput[]): Promise<BatchCounts> {
-    if (this.inProcess) {
-      const tok = this.inProcess;
-      const run = this.chain.then(() => tok.count(inputs));
+    if (this.slots.length === 0) {
+      const run = this.chain.then(() => this.ready).then(() => this.inProcess!.count(inputs));
       this.chain = run.catch(() => undefined);
       return run.catch((err: Error) => notCounted(inputs.length, `not counted: tokenizer failed: ${err.message}`));
     }

@@ -1,0 +1,200 @@
+// The members every sample line of the writer starts with, read straight from
+// the bytes (no string of the line, no regular expression):
+//   ,"timestamp_ns":N,"sample_uuid":"ID","conversation_id":"CID","turn":T
+// N is 0 or up to 30 digits without a leading zero; ID is [0-9A-Za-z_-]*, CID
+// also allows . and :; T is null, 0 or up to 15 digits with an optional minus.
+// Only ASCII is accepted, so what this reads decodes the same as UTF-8 JSON; any
+// other form (spaces, escapes, floats, long turns) is left to the general decoder.
+//
+// Cost matters: a streaming log has one such line per chunk. Byte-by-byte access
+// from JS is the cost, so literals are compared four bytes at a time, and an id
+// seen before is recognised by its words instead of being checked and sliced again.
+
+export interface WriterHead {
+  timestampNs: bigint;
+  sampleUuid: string;
+  conversationId: string;
+  turn: number | null;
+}
+
+/** A DataView over the buffer last read (buffers are read chunks: one view each). */
+let viewed: Uint8Array | null = null;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+export function viewOf(buf: Uint8Array): DataView {
+  if (buf !== viewed) {
+    viewed = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return view;
+}
+
+/** An ASCII literal, compared four bytes at a time. */
+export class Literal {
+  readonly length: number;
+  private readonly words: Uint32Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(text: string) {
+    this.bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    this.length = this.bytes.length;
+    this.words = new Uint32Array(this.bytes.buffer.slice(0, this.length & ~3));
+  }
+
+  /** Whether buf (seen through v) holds the literal at `at`, within `end`. */
+  at(buf: Uint8Array, v: DataView, at: number, end: number): boolean {
+    if (at + this.length > end) return false;
+    const w = this.words;
+    for (let k = 0; k < w.length; k++) if (v.getUint32(at + 4 * k, true) !== w[k]) return false;
+    for (let k = w.length * 4; k < this.length; k++) if (buf[at + k] !== this.bytes[k]) return false;
+    return true;
+  }
+}
+
+const TIMESTAMP = new Literal('","timestamp_ns":');
+const UUID = new Literal(',"sample_uuid":"');
+const CID = new Literal('","conversation_id":"');
+const TURN = new Literal('","turn":');
+const NULL = new Literal('null');
+
+const ID_CHAR = new Uint8Array(256);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-') ID_CHAR[c.charCodeAt(0)] = 1;
+/** Conversation ids: ID_CHAR plus . and : */
+const CID_CHAR = ID_CHAR.slice();
+CID_CHAR[0x2e] = 1;
+CID_CHAR[0x3a] = 1;
+
+/**
+ * Ids read before, by a hash of their bytes: a slot keeps the id's string and its
+ * bytes as words. Direct-mapped: a miss checks and slices the id, and takes the slot.
+ * A hit is exact (every byte compared), and the string it returns was checked
+ * against the same character set when it was first read.
+ */
+class IdCache {
+  private static readonly SLOTS = 1 << 12;
+  private readonly strings: Array<string | null> = new Array<string | null>(IdCache.SLOTS).fill(null);
+  private readonly words: Array<Uint32Array | null> = new Array<Uint32Array | null>(IdCache.SLOTS).fill(null);
+
+  constructor(private readonly chars: Uint8Array) {}
+
+  /** The id at buf[from, quote) if every byte is an id character, else null. */
+  read(buf: Buffer, v: DataView, from: number, quote: number): string | null {
+    const length = quote - from;
+    if (length === 0) return '';
+    if (length < 4) return this.check(buf, from, quote) ? buf.toString('latin1', from, quote) : null;
+    // Words: the id's whole words, then its last four bytes (which cover any tail).
+    const n = length >> 2;
+    const last = v.getUint32(quote - 4, true);
+    const slot = (Math.imul(v.getUint32(from, true) ^ Math.imul(last, 0x9e3779b1), 0x85ebca6b) ^ length) >>> 20;
+    const s = this.strings[slot];
+    if (s !== null && s.length === length) {
+      const w = this.words[slot]!;
+      let same = w[n] === last;
+      for (let k = 0; k < n && same; k++) same = v.getUint32(from + 4 * k, true) === w[k];
+      if (same) return s;
+    }
+    if (!this.check(buf, from, quote)) return null;
+    const id = buf.toString('latin1', from, quote);
+    const w = new Uint32Array(n + 1);
+    for (let k = 0; k < n; k++) w[k] = v.getUint32(from + 4 * k, true);
+    w[n] = last;
+    this.strings[slot] = id;
+    this.words[slot] = w;
+    return id;
+  }
+
+  private check(buf: Uint8Array, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (this.chars[buf[i]!] !== 1) return false;
+    return true;
+  }
+}
+
+const uuids = new IdCache(ID_CHAR);
+const conversations = new IdCache(CID_CHAR);
+
+/**
+ * Reads the head from `at` (the closing quote of the event type) into `head`;
+ * returns the offset just after the turn's value, or -1 if the bytes are not in this form.
+ */
+export function readWriterHead(buf: Buffer, at: number, end: number, head: WriterHead): number {
+  const v = viewOf(buf);
+  if (!TIMESTAMP.at(buf, v, at, end)) return -1;
+  let i = at + TIMESTAMP.length;
+  const digitsEnd = digitRun(buf, i, end, 30);
+  if (digitsEnd < 0) return -1;
+  head.timestampNs = exactIntegerAt(buf, i, digitsEnd);
+  i = digitsEnd;
+
+  if (!UUID.at(buf, v, i, end)) return -1;
+  i += UUID.length;
+  let quote = buf.indexOf(0x22, i);
+  if (quote < 0 || quote >= end) return -1;
+  const uuid = uuids.read(buf, v, i, quote);
+  if (uuid === null) return -1;
+  head.sampleUuid = uuid;
+
+  if (!CID.at(buf, v, quote, end)) return -1;
+  i = quote + CID.length;
+  quote = buf.indexOf(0x22, i);
+  if (quote < 0 || quote >= end) return -1;
+  const conversation = conversations.read(buf, v, i, quote);
+  if (conversation === null) return -1;
+  head.conversationId = conversation;
+
+  if (!TURN.at(buf, v, quote, end)) return -1;
+  i = quote + TURN.length;
+  if (NULL.at(buf, v, i, end)) {
+    head.turn = null;
+    return i + NULL.length;
+  }
+  const negative = buf[i] === 0x2d;
+  const turnEnd = digitRun(buf, negative ? i + 1 : i, end, 15);
+  // 0 has no sign; other values have no leading zero (digitRun checks that).
+  if (turnEnd < 0 || (negative && buf[i + 1] === 0x30)) return -1;
+  const value = smallValue(buf, negative ? i + 1 : i, turnEnd);
+  head.turn = negative ? -value : value;
+  return turnEnd;
+}
+
+/** End of a run of 1..max digits at `from`, or of a 0 there; else -1. */
+function digitRun(buf: Uint8Array, from: number, end: number, max: number): number {
+  if (from >= end || !isDigit(buf[from])) return -1;
+  // A lone 0: a digit after it then fails the caller's next literal.
+  if (buf[from] === 0x30) return from + 1;
+  let i = from + 1;
+  while (i < end && isDigit(buf[i])) i++;
+  return i - from > max ? -1 : i;
+}
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/** Up to 15 digits are exact as a double; longer runs are taken in two parts (faster than BigInt(string)). */
+const SAFE_DIGITS = 15;
+const SPLIT = 10n ** BigInt(SAFE_DIGITS);
+const SPLIT_NUMBER = 10 ** SAFE_DIGITS;
+/** Timestamps of neighbouring lines share their high part: its BigInt is kept. */
+let lastHigh = -1;
+let lastHighBig = 0n;
+
+/** The value of the ASCII digits buf[from, to) (at most 30 of them), exactly. */
+export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigint {
+  const split = to - SAFE_DIGITS;
+  if (split <= from) return BigInt(smallValue(buf, from, to));
+  const high = smallValue(buf, from, split);
+  const low = smallValue(buf, split, to);
+  // Rounding is monotonic, so this is at most 2^53 - 1 exactly when the value is (and then exact).
+  const whole = high * SPLIT_NUMBER + low;
+  if (whole <= Number.MAX_SAFE_INTEGER) return BigInt(whole);
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastHighBig = BigInt(high) * SPLIT;
+  }
+  return lastHighBig + BigInt(low);
+}
+
+/** The value of at most 15 ASCII digits. */
+function smallValue(buf: Uint8Array, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + buf[i]! - 0x30;
+  return v;
+}
