@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { DecodeThreads, defaultDecodeThreads } from './decode/parallel.js';
 import { ReplayError } from './errors.js';
 import { writeAtomic } from './output/atomic.js';
-import { ChartThread } from './output/chartThread.js';
+import { loadVega } from './output/charts.js';
 import { toPyJson, parsePyJson, type PyJson } from './output/pyjson.js';
 import { buildSummary, type Summary } from './output/summary.js';
 import { replayLog, type BatchCounter, type DecodedSource, type ReplayDiagnostics } from './pipeline.js';
@@ -67,16 +67,6 @@ export interface RecomputeResult {
 
 export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
   const started = Date.now();
-  // Loads vega while the log is replayed; renders the charts while the tables are written.
-  const charts = new ChartThread();
-  try {
-    return await recomputeWith(opts, started, charts);
-  } finally {
-    await charts.close();
-  }
-}
-
-async function recomputeWith(opts: RecomputeOptions, started: number, charts: ChartThread): Promise<RecomputeResult> {
   const files = locateRun(opts.input);
   const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
@@ -103,9 +93,10 @@ async function recomputeWith(opts: RecomputeOptions, started: number, charts: Ch
         ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
         : TokenizerPool.launch({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
   }
-  // The output modules (apache-arrow) load while the workers start, not after the replay.
+  // The output modules (apache-arrow, vega) load while the workers start, not after the replay.
   const notebook = import('./output/notebook.js');
   notebook.catch(() => undefined);
+  loadVega().catch(() => undefined);
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.
   const workersReady = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
   const startFailed = new AbortController();
@@ -238,7 +229,7 @@ async function recomputeWith(opts: RecomputeOptions, started: number, charts: Ch
   };
 
   chunkWriter?.finish();
-  await (await notebook).writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null, charts.render);
+  await (await notebook).writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;

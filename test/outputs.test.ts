@@ -16,8 +16,7 @@ import { SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches } from '../src/o
 import { replayLog } from '../src/pipeline.js';
 import { openLog } from '../src/read/open.js';
 import { compareCharts } from '../src/output/compareReport.js';
-import { ChartThread } from '../src/output/chartThread.js';
-import { distributionChart, renderSvg } from '../src/output/charts.js';
+import { distributionChart } from '../src/output/charts.js';
 import { rng } from '../scripts/gen-log.mjs';
 
 const ROOT = join(__dirname, '..');
@@ -156,22 +155,6 @@ describe('charts', () => {
       expect(bins.reduce((t, b) => t + b.n, 0), chart).toBe(counts.reduce((t, n) => t + n, 0));
       expect(rules.find((r) => r.p === 'p99')!.v, chart).toBe(summary[metric].percentiles['99.0'] / 1e6);
       expect(rules.find((r) => r.p === 'p50')!.v, chart).toBe(summary[metric].percentiles['50.0'] / 1e6);
-    }
-  });
-
-  it('renders on the chart thread the same SVG as in-process', async () => {
-    const thread = new ChartThread();
-    try {
-      for (const f of ['latency', 'ttft_over_time', 'finish_reasons']) {
-        const spec = JSON.parse(readFileSync(join(out, 'charts', `${f}.vl.json`), 'utf8'));
-        const svg = await thread.render(spec);
-        expect(svg, f).toMatch(/^<svg/);
-        expect(svg, f).toBe(await renderSvg(spec));
-        // What recompute wrote came from the thread too.
-        expect(readFileSync(join(out, 'charts', `${f}.svg`), 'utf8'), f).toBe(svg);
-      }
-    } finally {
-      await thread.close();
     }
   });
 

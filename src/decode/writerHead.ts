@@ -119,11 +119,14 @@ const conversations = new IdCache(CID_CHAR);
 export function readWriterHead(buf: Buffer, at: number, end: number, head: WriterHead): number {
   const v = viewOf(buf);
   if (!TIMESTAMP.at(buf, v, at, end)) return -1;
+  // The timestamp and the turn end where the next member starts: at a comma.
   let i = at + TIMESTAMP.length;
-  const digitsEnd = digitRun(buf, i, end, 30);
-  if (digitsEnd < 0) return -1;
-  head.timestampNs = exactIntegerAt(buf, i, digitsEnd);
-  i = digitsEnd;
+  const comma = buf.indexOf(0x2c, i);
+  if (comma < 0 || comma >= end || !integerForm(buf, i, comma, 30)) return -1;
+  const ts = exactIntegerAt(buf, i, comma);
+  if (ts === null) return -1;
+  head.timestampNs = ts;
+  i = comma;
 
   if (!UUID.at(buf, v, i, end)) return -1;
   i += UUID.length;
@@ -147,26 +150,22 @@ export function readWriterHead(buf: Buffer, at: number, end: number, head: Write
     head.turn = null;
     return i + NULL.length;
   }
+  const turnEnd = buf.indexOf(0x2c, i);
   const negative = buf[i] === 0x2d;
-  const turnEnd = digitRun(buf, negative ? i + 1 : i, end, 15);
-  // 0 has no sign; other values have no leading zero (digitRun checks that).
-  if (turnEnd < 0 || (negative && buf[i + 1] === 0x30)) return -1;
-  const value = smallValue(buf, negative ? i + 1 : i, turnEnd);
+  const digits = negative ? i + 1 : i;
+  // 0 has no sign.
+  if (turnEnd < 0 || turnEnd >= end || !integerForm(buf, digits, turnEnd, 15) || (negative && buf[digits] === 0x30)) return -1;
+  const value = digitsValue(buf, digits, turnEnd);
+  if (value < 0) return -1;
   head.turn = negative ? -value : value;
   return turnEnd;
 }
 
-/** End of a run of 1..max digits at `from`, or of a 0 there; else -1. */
-function digitRun(buf: Uint8Array, from: number, end: number, max: number): number {
-  if (from >= end || !isDigit(buf[from])) return -1;
-  // A lone 0: a digit after it then fails the caller's next literal.
-  if (buf[from] === 0x30) return from + 1;
-  let i = from + 1;
-  while (i < end && isDigit(buf[i])) i++;
-  return i - from > max ? -1 : i;
+/** Whether buf[from, to) can be an integer's digits: 1..max of them, no leading zero (digits are checked as they are read). */
+function integerForm(buf: Uint8Array, from: number, to: number, max: number): boolean {
+  const n = to - from;
+  return n >= 1 && n <= max && (n === 1 || buf[from] !== 0x30);
 }
-
-const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
 
 /** Up to 15 digits are exact as a double; longer runs are taken in two parts (faster than BigInt(string)). */
 const SAFE_DIGITS = 15;
@@ -176,12 +175,16 @@ const SPLIT_NUMBER = 10 ** SAFE_DIGITS;
 let lastHigh = -1;
 let lastHighBig = 0n;
 
-/** The value of the ASCII digits buf[from, to) (at most 30 of them), exactly. */
-export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigint {
+/** The value of the ASCII digits buf[from, to) (at most 30 of them), exactly; null if one is not a digit. */
+export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigint | null {
   const split = to - SAFE_DIGITS;
-  if (split <= from) return BigInt(smallValue(buf, from, to));
-  const high = smallValue(buf, from, split);
-  const low = smallValue(buf, split, to);
+  if (split <= from) {
+    const v = digitsValue(buf, from, to);
+    return v < 0 ? null : BigInt(v);
+  }
+  const high = digitsValue(buf, from, split);
+  const low = digitsValue(buf, split, to);
+  if (high < 0 || low < 0) return null;
   // Rounding is monotonic, so this is at most 2^53 - 1 exactly when the value is (and then exact).
   const whole = high * SPLIT_NUMBER + low;
   if (whole <= Number.MAX_SAFE_INTEGER) return BigInt(whole);
@@ -192,9 +195,13 @@ export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigin
   return lastHighBig + BigInt(low);
 }
 
-/** The value of at most 15 ASCII digits. */
-function smallValue(buf: Uint8Array, from: number, to: number): number {
+/** The value of at most 15 ASCII digits; -1 if a byte is not a digit. */
+function digitsValue(buf: Uint8Array, from: number, to: number): number {
   let v = 0;
-  for (let i = from; i < to; i++) v = v * 10 + buf[i]! - 0x30;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
   return v;
 }

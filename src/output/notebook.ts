@@ -7,16 +7,12 @@ import type { Aggregator } from '../replay/aggregator.js';
 import { writeAtomic } from './atomic.js';
 import { writeArrowFile } from './arrowFile.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
-import type { RenderChart } from './chartThread.js';
 import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
 import type { ItlStats } from './chunkTable.js';
 
-/**
- * itl: per-chunk gap statistics when chunks.arrow was written (--chunks), else null.
- * render: where charts are rendered (a ChartThread renders them while the tables are written).
- */
-export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, itl: ItlStats | null = null, render: RenderChart = renderSvg): Promise<string[]> {
+/** itl: per-chunk gap statistics when chunks.arrow was written (--chunks), else null. */
+export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, itl: ItlStats | null = null): Promise<string[]> {
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array): void => {
     writeAtomic(join(outDir, name), data);
@@ -26,7 +22,12 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
     writeArrowFile(join(outDir, name), schema, batches);
     written.push(name);
   };
+  table('samples.arrow', SAMPLES_SCHEMA, samplesBatches(agg));
   const ts = timeSeries(agg);
+  const tsTable = timeSeriesTable(ts);
+  table('timeseries.arrow', tsTable.schema, tsTable.batches);
+  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
+
   const s = agg.samples;
   /** Tracked samples' values of f, in ms (unboxed: a 1M-sample run's chart inputs stay a few MB). */
   const ms = (f: (i: number) => number | null): Float64Array => {
@@ -63,17 +64,9 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   charts.push(['errors_over_time', errorsOverTimeChart(ts)]);
   // A chunk chart from an earlier run with --chunks would no longer match this one.
   if (!itl) for (const stale of ['chunks.arrow', 'charts/itl_chunks.vl.json', 'charts/itl_chunks.svg']) rmSync(join(outDir, stale), { force: true });
-  const svgs = charts.map(([, spec]) => render(spec));
-  // Awaited in order below; one that fails is reported there, not as an unhandled rejection.
-  for (const svg of svgs) svg.catch(() => undefined);
-
-  table('samples.arrow', SAMPLES_SCHEMA, samplesBatches(agg));
-  const tsTable = timeSeriesTable(ts);
-  table('timeseries.arrow', tsTable.schema, tsTable.batches);
-  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
-  for (const [k, [name, spec]] of charts.entries()) {
+  for (const [name, spec] of charts) {
     put(`charts/${name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
-    put(`charts/${name}.svg`, await svgs[k]!);
+    put(`charts/${name}.svg`, await renderSvg(spec));
   }
   return written;
 }
