@@ -71,21 +71,28 @@ CID_CHAR[0x3a] = 1;
  * against the same character set when it was first read.
  */
 class IdCache {
-  private static readonly SLOTS = 1 << 12;
+  private static readonly BITS = 12;
+  private static readonly SLOTS = 1 << IdCache.BITS;
   private readonly strings: Array<string | null> = new Array<string | null>(IdCache.SLOTS).fill(null);
   private readonly words: Array<Uint32Array | null> = new Array<Uint32Array | null>(IdCache.SLOTS).fill(null);
 
   constructor(private readonly chars: Uint8Array) {}
 
-  /** The id at buf[from, quote) if every byte is an id character, else null. */
-  read(buf: Buffer, v: DataView, from: number, quote: number): string | null {
+  /** Where the last id read ends: its closing quote. */
+  quote = 0;
+
+  /** The id from `from` up to the next quote (before `end`) if every byte is an id character, else null. */
+  read(buf: Buffer, v: DataView, from: number, end: number): string | null {
+    const quote = buf.indexOf(0x22, from);
+    if (quote < 0 || quote >= end) return null;
+    this.quote = quote;
     const length = quote - from;
     if (length === 0) return '';
     if (length < 4) return this.check(buf, from, quote) ? buf.toString('latin1', from, quote) : null;
     // Words: the id's whole words, then its last four bytes (which cover any tail).
     const n = length >> 2;
     const last = v.getUint32(quote - 4, true);
-    const slot = (Math.imul(v.getUint32(from, true) ^ Math.imul(last, 0x9e3779b1), 0x85ebca6b) ^ length) >>> 20;
+    const slot = (Math.imul(v.getUint32(from, true) ^ Math.imul(last, 0x9e3779b1), 0x85ebca6b) ^ length) >>> (32 - IdCache.BITS);
     const s = this.strings[slot];
     if (s !== null && s.length === length) {
       const w = this.words[slot]!;
@@ -129,23 +136,19 @@ export function readWriterHead(buf: Buffer, at: number, end: number, head: Write
   i = comma;
 
   if (!UUID.at(buf, v, i, end)) return -1;
-  i += UUID.length;
-  let quote = buf.indexOf(0x22, i);
-  if (quote < 0 || quote >= end) return -1;
-  const uuid = uuids.read(buf, v, i, quote);
+  const uuid = uuids.read(buf, v, i + UUID.length, end);
   if (uuid === null) return -1;
   head.sampleUuid = uuid;
+  i = uuids.quote;
 
-  if (!CID.at(buf, v, quote, end)) return -1;
-  i = quote + CID.length;
-  quote = buf.indexOf(0x22, i);
-  if (quote < 0 || quote >= end) return -1;
-  const conversation = conversations.read(buf, v, i, quote);
+  if (!CID.at(buf, v, i, end)) return -1;
+  const conversation = conversations.read(buf, v, i + CID.length, end);
   if (conversation === null) return -1;
   head.conversationId = conversation;
+  i = conversations.quote;
 
-  if (!TURN.at(buf, v, quote, end)) return -1;
-  i = quote + TURN.length;
+  if (!TURN.at(buf, v, i, end)) return -1;
+  i += TURN.length;
   if (NULL.at(buf, v, i, end)) {
     head.turn = null;
     return i + NULL.length;

@@ -142,6 +142,8 @@ export class TokenizerPool {
         pool.inProcess = tok;
         pool.started = true;
       });
+      // Batches counted meanwhile resolve as not counted if the load fails (count() says why).
+      pool.ready.catch(() => undefined);
       return pool;
     }
     const script = workerScript();
