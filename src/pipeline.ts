@@ -54,6 +54,8 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Receives every chunk arrival (chunks.arrow). */
   chunkSink?: ChunkSink;
+  /** Called once the whole log is read, while the last batches are still being counted. */
+  onReadEnd?: () => void;
   /** Stops the replay between batches, throwing its reason (the tokenizer workers failed to start). */
   signal?: AbortSignal;
   /** Characters of prompt text whose counts are kept for reuse (default DEFAULT_PROMPT_CACHE_CHARS; 0: count every prompt). */
@@ -159,6 +161,7 @@ export async function replayLog(input: Readable | AsyncIterable<Buffer> | Decode
     opts.onProgress?.(progress);
   }
   await submit();
+  opts.onReadEnd?.();
   while (inFlight.length > 0) await applyHead();
   opts.signal?.throwIfAborted();
   opts.onProgress?.(progress);

@@ -93,10 +93,6 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
         ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
         : TokenizerPool.launch({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
   }
-  // The output modules (apache-arrow, vega) load while the workers start, not after the replay.
-  const notebook = import('./output/notebook.js');
-  notebook.catch(() => undefined);
-  loadVega().catch(() => undefined);
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.
   const workersReady = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
   const startFailed = new AbortController();
@@ -135,6 +131,12 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       onProgress: opts.onProgress,
       chunkSink: chunkWriter ?? undefined,
       signal: startFailed.signal,
+      // The output modules (apache-arrow, vega) load while the last batches are counted: not
+      // earlier, where they would enlarge the heap through the whole replay, nor after.
+      onReadEnd: () => {
+        loadVega().catch(() => undefined);
+        import('./output/notebook.js').catch(() => undefined);
+      },
     });
     await workersReady;
     logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
@@ -229,7 +231,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   };
 
   chunkWriter?.finish();
-  await (await notebook).writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
+  const { writeNotebookOutputs } = await import('./output/notebook.js');
+  await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;
