@@ -7,7 +7,8 @@
 //   (c) a naive per-text encode loop on one thread (the first 3,000 texts)
 //
 // With --rounds N, (a) and (b) run N times each on the same log, alternating which goes
-// first; a/b is taken per round (the two runs side by side) and its median reported.
+// first; a/b is taken per round (the two runs side by side) and its median reported; the
+// peak-RSS projection is a least-squares line through every round's peak.
 //
 //   npm run build && node scripts/bench.mjs [--sizes 10000,50000,100000] [--rounds 1] [--output-chars 2000]
 //     [--chars-per-chunk 8] [--prompt-chars 0 --prompts 1000] (gen-log.mjs's options)
@@ -154,6 +155,8 @@ async function naiveLoop(slice) {
 const median = (xs) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
 
 const rows = [];
+/** Every round's peak RSS (MB), for the projection. */
+const peakPoints = [];
 for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${n}-`));
   const log = join(dir, 'events.jsonl');
@@ -172,6 +175,7 @@ for (const n of sizes) {
   const a = { ...as[mid], peakRss: Object.fromEntries(Object.keys(as[0].peakRss).map((k) => [k, Math.max(...as.map((x) => x.peakRss[k]))])) };
   const b = bs[mid];
   const c = await naiveLoop(b.firstTexts);
+  for (const x of as) peakPoints.push({ samples: n, total: x.peakRss.total / 2 ** 20, main: x.peakRss.main / 2 ** 20, child: x.peakRss.child / 2 ** 20 });
   const row = {
     samples: n,
     log_mb: +(bytes / 1e6).toFixed(1),
@@ -198,22 +202,23 @@ for (const n of sizes) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-// Peak RSS against samples: least-squares lines, projected to 1M samples.
+// Peak RSS against samples: least-squares lines through every round's peaks, projected to 1M samples.
 if (rows.length >= 2) {
   const fit = (key) => {
-    const xs = rows.map((r) => r.samples);
-    const ys = rows.map((r) => r[key]);
+    const xs = peakPoints.map((p) => p.samples);
+    const ys = peakPoints.map((p) => p[key]);
     const mx = xs.reduce((a, b) => a + b) / xs.length;
     const my = ys.reduce((a, b) => a + b) / ys.length;
     const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
     return { slope, at1M: my + slope * (1e6 - mx) };
   };
-  const total = fit('replay_peak_rss_mb');
-  const main = fit('main_peak_rss_mb');
-  const worker = fit('worker_peak_rss_mb');
+  const total = fit('total');
+  const main = fit('main');
+  const worker = fit('child');
   const workers = rows[rows.length - 1].replay_workers;
-  console.log(`peak RSS fit (sum of processes): ${(total.slope * 1024).toFixed(2)} KB/sample; projected at 1M samples: ${Math.round(total.at1M)} MB`);
+  console.log(`peak RSS fit over ${peakPoints.length} runs (sum of processes): ${(total.slope * 1024).toFixed(2)} KB/sample; projected at 1M samples: ${Math.round(total.at1M)} MB`);
   console.log(`  main process: ${(main.slope * 1024).toFixed(2)} KB/sample, ${Math.round(main.at1M)} MB at 1M; largest worker: ${(worker.slope * 1024).toFixed(2)} KB/sample, ${Math.round(worker.at1M)} MB at 1M (x${workers} workers)`);
+  console.log(`  peaks (tree MB) by size: ${[...new Set(peakPoints.map((p) => p.samples))].map((n) => `${n}: ${peakPoints.filter((p) => p.samples === n).map((p) => Math.round(p.total)).join('/')}`).join(', ')}`);
 }
 console.table(rows);
 console.log(`CPUs available: ${cores}`);
