@@ -12,6 +12,8 @@ import { Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.j
 
 const PREFIX = new Literal('{"event_type":"sample.complete');
 const DATA = new Literal(',"data":["TextModelOutput",');
+const NULL = new Literal('null');
+const NO_TOOL_CALLS = new Literal('null]');
 const FINISH_REASON = /^,"finish_reason":"([0-9A-Za-z_-]*)"/;
 const WORKER_ID = /^,"worker_id":(0|-?[1-9]\d{0,14})/;
 
@@ -43,7 +45,7 @@ export function decodeCompleteLine(buf: Buffer, start: number, end: number): Eve
     scan.expect(0x2c);
     const reasoning = scan.field();
     scan.expect(0x2c);
-    scan.literal('null]');
+    scan.literal(NO_TOOL_CALLS);
     const finish = scan.match(FINISH_REASON);
     const worker = scan.match(WORKER_ID);
     scan.expect(0x7d);
@@ -76,8 +78,9 @@ class Scanner {
     this.at++;
   }
 
-  literal(text: string): void {
-    for (let k = 0; k < text.length; k++) this.expect(text.charCodeAt(k));
+  literal(lit: Literal): void {
+    if (!lit.at(this.buf, viewOf(this.buf), this.at, this.end)) throw NOT_FAST;
+    this.at += lit.length;
   }
 
   /** An optional member matched on its ASCII bytes. */
@@ -92,7 +95,7 @@ class Scanner {
   field(): OutputField | null {
     const c = this.buf[this.at];
     if (c === 0x6e) {
-      this.literal('null');
+      this.literal(NULL);
       return null;
     }
     if (c === QUOTE) return this.string();
