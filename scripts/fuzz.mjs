@@ -110,7 +110,7 @@ export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
   const replayed = async (input) => {
     const { aggregator: a, diagnostics: d } = await replayLog(input, { streaming: true, counter: null });
     const s = a.samples;
-    return { d, counters: a.counters, duration: a.totalDurationNs, cols: [s.uuid, s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.issueCount.toArray(), s.isl.toArray()] };
+    return { d, counters: a.counters, duration: a.totalDurationNs, cols: [s.uuid.toArray(), s.conversationId.toArray(), s.finishReason.toArray(), s.errorType.toArray(), s.errorMessage.toArray(), s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.issueCount.toArray(), s.isl.toArray()] };
   };
   const counters = new Map();
   const counterFor = async (name) => {

@@ -31,11 +31,11 @@ describe('aggregator replay', () => {
       ev('sample.recv_non_first', T0 + 170n, 'a'),
       ev('sample.complete', T0 + 250n, 'a', { data: output(['ab', 'cde', 'f']), finishReason: 'stop' }),
     ]);
-    expect([...agg.series.ttft.values.view()]).toEqual([50]); // 150 − 100
-    expect([...agg.series.latency.values.view()]).toEqual([150]); // 250 − 100
-    expect([...agg.series.isl.values.view()]).toEqual([5]); // "hello"
-    expect([...agg.series.osl.values.view()]).toEqual([6]); // "abcdef"
-    expect([...agg.series.tpot.values.view()]).toEqual([100 / 4]); // (250 − 150) / len("cdef")
+    expect(agg.series.ttft.values.toArray()).toEqual([50]); // 150 − 100
+    expect(agg.series.latency.values.toArray()).toEqual([150]); // 250 − 100
+    expect(agg.series.isl.values.toArray()).toEqual([5]); // "hello"
+    expect(agg.series.osl.values.toArray()).toEqual([6]); // "abcdef"
+    expect(agg.series.tpot.values.toArray()).toEqual([100 / 4]); // (250 − 150) / len("cdef")
     expect(agg.counters.trackedSamplesCompleted).toBe(1);
     expect(agg.counters.finishReasons.stop).toBe(1);
     expect(agg.trackedDurationNs).toBe(240n); // 250 − 10
@@ -51,8 +51,8 @@ describe('aggregator replay', () => {
     ]);
     expect(agg.counters.totalSamplesIssued).toBe(2);
     expect(agg.counters.trackedSamplesIssued).toBe(2);
-    expect([...agg.series.isl.values.view()]).toEqual([3, 4]);
-    expect([...agg.series.latency.values.view()]).toEqual([60]); // from the retry's issue
+    expect(agg.series.isl.values.toArray()).toEqual([3, 4]);
+    expect(agg.series.latency.values.toArray()).toEqual([60]); // from the retry's issue
     expect(agg.counters.trackedSamplesCompleted).toBe(1);
     expect(agg.retries).toBe(1);
   });
@@ -66,7 +66,7 @@ describe('aggregator replay', () => {
     ]);
     expect(agg.counters.totalSamplesIssued).toBe(2);
     expect(agg.counters.trackedSamplesIssued).toBe(2);
-    expect([...agg.series.isl.values.view()]).toEqual([3]);
+    expect(agg.series.isl.values.toArray()).toEqual([3]);
   });
 
   it('RECV_FIRST retries fire TTFT every time', () => {
@@ -76,7 +76,7 @@ describe('aggregator replay', () => {
       ev('sample.recv_first', T0 + 130n, 'a'),
       ev('sample.recv_first', T0 + 190n, 'a'),
     ]);
-    expect([...agg.series.ttft.values.view()]).toEqual([30, 90]);
+    expect(agg.series.ttft.values.toArray()).toEqual([30, 90]);
   });
 
   it('ERROR before COMPLETE counts a tracked failure; errors for unknown uuids only the total', () => {
@@ -91,8 +91,8 @@ describe('aggregator replay', () => {
     expect(agg.counters.totalSamplesFailed).toBe(3);
     expect(agg.counters.trackedSamplesFailed).toBe(1);
     expect(agg.counters.trackedSamplesCompleted).toBe(1);
-    expect([...agg.series.latency.values.view()]).toEqual([40]);
-    expect(agg.samples.errorType[0]).toBe('Timeout');
+    expect(agg.series.latency.values.toArray()).toEqual([40]);
+    expect(agg.samples.errorType.get(0)).toBe('Timeout');
   });
 
   it('completions after stop_performance_tracking stay tracked and extend their block; two blocks add up', () => {
@@ -199,7 +199,7 @@ describe('aggregator replay', () => {
       { streaming: true, tokenize: false },
     );
     expect(jobs).toEqual([]);
-    expect([...agg.series.isl.values.view()]).toEqual([7]);
+    expect(agg.series.isl.values.toArray()).toEqual([7]);
     expect(agg.series.osl.count).toBe(0);
   });
 });

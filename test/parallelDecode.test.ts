@@ -52,7 +52,7 @@ describe('decoding on threads', () => {
         diagnostics: { ...d, countNotes: d.countNotes },
         counters: a.counters,
         duration: a.totalDurationNs,
-        columns: [s.uuid, s.isl.toArray(), s.osl.toArray(), s.tpotNs.toArray(), s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.finishReason, s.errorType],
+        columns: [s.uuid.toArray(), s.isl.toArray(), s.osl.toArray(), s.tpotNs.toArray(), s.ttftNs.toArray(), s.latencyNs.toArray(), s.chunks.toArray(), s.finishReason.toArray(), s.errorType.toArray()],
       };
     };
     const main = await replay(null);

@@ -57,7 +57,7 @@ describe('prompt cache in the pipeline', () => {
         },
       };
       const { aggregator, diagnostics } = await replayLog(openLog(log), { streaming: true, counter, promptCacheChars, batchSize: 32 });
-      return { isl: aggregator.samples.isl.toArray(), islSeries: [...aggregator.series.isl.values.view()], diagnostics, sent };
+      return { isl: aggregator.samples.isl.toArray(), islSeries: aggregator.series.isl.values.toArray(), diagnostics, sent };
     };
     const cached = await replay(1 << 20);
     const plain = await replay(0);

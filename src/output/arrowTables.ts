@@ -5,6 +5,7 @@
 // "did not happen" (no first chunk, not completed, not counted).
 import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from 'apache-arrow';
 import type { Aggregator } from '../replay/aggregator.js';
+import type { StringColumn } from '../replay/columns.js';
 
 /** Session start, or the first issue when the log has no session.started. */
 export function timeBase(agg: Aggregator): bigint {
@@ -61,8 +62,8 @@ export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER
     const at = <T>(c: { get(i: number): T | null }) => (k: number): T | null => c.get(from + k);
     const columns: Data[] = [
       int32Column(n, (k) => from + k),
-      utf8Column(s.uuid.slice(from, from + n)),
-      utf8Column(s.conversationId.slice(from, from + n)),
+      utf8Column(s.uuid.utf8(from, n)),
+      utf8Column(s.conversationId.utf8(from, n)),
       int32Column(n, at(s.turn)),
       boolColumn(n, (k) => s.tracked(from + k)),
       int32Column(n, (k) => (s.tracked(from + k) ? s.block.get(from + k) : null)),
@@ -77,9 +78,9 @@ export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER
       int32Column(n, at(s.tokensAfterFirst)),
       int32Column(n, at(s.chunks)),
       int32Column(n, at(s.issueCount)),
-      utf8Column(s.finishReason.slice(from, from + n)),
-      utf8Column(s.errorType.slice(from, from + n)),
-      utf8Column(s.errorMessage.slice(from, from + n)),
+      dictionaryUtf8Column(n, at(s.finishReason)),
+      dictionaryUtf8Column(n, at(s.errorType)),
+      utf8Column(s.errorMessage.utf8(from, n)),
       int32Column(n, at(s.workerId)),
     ];
     yield new RecordBatch(SAMPLES_SCHEMA, makeData({ type: new Struct(SAMPLES_SCHEMA.fields), length: n, nullCount: 0, children: columns }));
@@ -112,7 +113,11 @@ function boolColumn(n: number, get: (k: number) => boolean): Data {
   return makeData({ type: new Bool(), length: n, nullCount: 0, data: bits });
 }
 
-const utf8Column = (values: Array<string | null>): Data => vectorFromArray(values, new Utf8()).data[0]!;
+const utf8Column = ({ offsets, values, validity, nulls }: ReturnType<StringColumn['utf8']>): Data =>
+  makeData({ type: new Utf8(), length: offsets.length - 1, nullCount: nulls, valueOffsets: offsets, data: values, nullBitmap: validity ?? undefined });
+
+/** A few distinct strings, each repeated: Arrow's builder encodes them. */
+const dictionaryUtf8Column = (n: number, get: (k: number) => string | null): Data => vectorFromArray(Array.from({ length: n }, (_, k) => get(k)), new Utf8()).data[0]!;
 
 export interface TimeSeries {
   intervalNs: number;
@@ -159,7 +164,7 @@ export function timeSeries(agg: Aggregator): TimeSeries {
       const b = bucket(done);
       ts.completed[b]!++;
       delta[b]!--;
-      if (s.errorType[i] !== null) ts.failed[b]!++;
+      if (!s.errorType.isNull(i)) ts.failed[b]!++;
       const osl = s.osl.get(i);
       if (osl !== null) ts.outputTokensPerS[b]! += osl / (intervalNs / 1e9);
     }

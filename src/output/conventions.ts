@@ -30,7 +30,7 @@ function row(tool: string, metric: string, formula: string, values: Float64Array
 export function conventionTable(t: SampleTable, itl: ItlStats | null = null): ConventionRow[] {
   const rows = new Int32Array(t.length);
   let n = 0;
-  for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType[i] === null) rows[n++] = i;
+  for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType.isNull(i)) rows[n++] = i;
   const ok = rows.subarray(0, n);
   /** f over the tracked, completed samples, where finite (unboxed: a 1M-sample run stays a few MB). */
   const pick = (f: (i: number) => number | null): Float64Array => {

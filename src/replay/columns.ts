@@ -1,37 +1,47 @@
-// Growable typed columns with nulls for per-sample numbers: 4 or 8 bytes and a
-// validity bit a row, instead of a boxed value in a JS array — a 1M-sample run
-// keeps its table in tens of megabytes, not hundreds.
+// Per-sample columns with nulls, kept off the JS heap: numbers in typed-array
+// pages (4 or 8 bytes and a validity bit a row), strings as UTF-8 bytes. A 1M-
+// sample run keeps its table in ~150 MB whose size does not depend on when V8
+// collects garbage, and growing a column never copies it: a new page is added,
+// so memory is the rows held, never twice that while a doubled array is filled.
 
 type Storage = Int32Array | Float64Array | BigInt64Array;
 
+/** Rows per page: 16k rows is 64-128 KB a page, and at most that much unused per column. */
+const PAGE_BITS = 14;
+const PAGE_ROWS = 1 << PAGE_BITS;
+const ROW_MASK = PAGE_ROWS - 1;
+
 abstract class Column<T, A extends Storage> {
-  protected values: A;
-  private valid: Uint8Array;
+  protected readonly pages: A[] = [];
+  private readonly valid: Uint8Array[] = [];
   private n = 0;
 
-  constructor(private readonly alloc: (capacity: number) => A) {
-    this.values = alloc(1024);
-    this.valid = new Uint8Array(1024 >> 3);
-  }
+  constructor(protected readonly alloc: (rows: number) => A) {}
 
   get length(): number {
     return this.n;
   }
 
   push(v: T | null): void {
-    if (this.n === this.values.length) this.grow();
+    if (this.n === this.pages.length << PAGE_BITS) {
+      this.pages.push(this.alloc(PAGE_ROWS));
+      this.valid.push(new Uint8Array(PAGE_ROWS >> 3));
+    }
     this.set(this.n++, v);
   }
 
   get(i: number): T | null {
-    return (this.valid[i >> 3]! >> (i & 7)) & 1 ? this.read(i) : null;
+    const k = i & ROW_MASK;
+    return (this.valid[i >> PAGE_BITS]![k >> 3]! >> (k & 7)) & 1 ? this.read(i >> PAGE_BITS, k, i) : null;
   }
 
   set(i: number, v: T | null): void {
-    if (v === null) this.valid[i >> 3]! &= ~(1 << (i & 7));
+    const page = i >> PAGE_BITS;
+    const k = i & ROW_MASK;
+    if (v === null) this.valid[page]![k >> 3]! &= ~(1 << (k & 7));
     else {
-      this.write(i, v);
-      this.valid[i >> 3]! |= 1 << (i & 7);
+      this.write(page, k, i, v);
+      this.valid[page]![k >> 3]! |= 1 << (k & 7);
     }
   }
 
@@ -45,39 +55,42 @@ abstract class Column<T, A extends Storage> {
     return Array.from({ length: this.n }, (_, i) => this.get(i));
   }
 
-  protected abstract read(i: number): T;
-  protected abstract write(i: number, v: T): void;
-
-  private grow(): void {
-    const values = this.alloc(this.values.length * 2);
-    values.set(this.values as never);
-    this.values = values;
-    const valid = new Uint8Array(values.length >> 3);
-    valid.set(this.valid);
-    this.valid = valid;
-  }
+  /** Row `k` of page `page` (row `i` overall). */
+  protected abstract read(page: number, k: number, i: number): T;
+  protected abstract write(page: number, k: number, i: number, v: T): void;
 }
 
 class NumberColumn<A extends Int32Array | Float64Array> extends Column<number, A> {
-  protected read(i: number): number {
-    return this.values[i]!;
+  /** Every row's value in one new array (a null row reads as what was last stored there, or 0). */
+  copy(): A {
+    const out = this.alloc(this.length);
+    for (let p = 0; p < this.pages.length; p++) {
+      const page = this.pages[p]!;
+      const from = p << PAGE_BITS;
+      out.set(from + PAGE_ROWS <= this.length ? page : page.subarray(0, this.length - from), from);
+    }
+    return out;
   }
-  protected write(i: number, v: number): void {
-    this.values[i] = v;
+
+  protected read(page: number, k: number): number {
+    return this.pages[page]![k]!;
+  }
+  protected write(page: number, k: number, _i: number, v: number): void {
+    this.pages[page]![k] = v;
   }
 }
 
 /** Small integers we count ourselves (tokens, chunks, indexes): exact below 2^31. */
 export class Int32Column extends NumberColumn<Int32Array> {
   constructor() {
-    super((c) => new Int32Array(c));
+    super((rows) => new Int32Array(rows));
   }
 }
 
 /** Any JS number, exactly. */
 export class Float64Column extends NumberColumn<Float64Array> {
   constructor() {
-    super((c) => new Float64Array(c));
+    super((rows) => new Float64Array(rows));
   }
 }
 
@@ -89,16 +102,168 @@ export class BigIntColumn extends Column<bigint, BigInt64Array> {
   private readonly outside = new Map<number, bigint>();
 
   constructor() {
-    super((c) => new BigInt64Array(c));
+    super((rows) => new BigInt64Array(rows));
   }
-  protected read(i: number): bigint {
-    return this.outside.size === 0 ? this.values[i]! : (this.outside.get(i) ?? this.values[i]!);
+  protected read(page: number, k: number, i: number): bigint {
+    return this.outside.size === 0 ? this.pages[page]![k]! : (this.outside.get(i) ?? this.pages[page]![k]!);
   }
-  protected write(i: number, v: bigint): void {
+  protected write(page: number, k: number, i: number, v: bigint): void {
     if (v < INT64_MIN || v > INT64_MAX) this.outside.set(i, v);
     else {
       this.outside.delete(i);
-      this.values[i] = v;
+      this.pages[page]![k] = v;
     }
+  }
+}
+
+/** Bytes per page of string storage; a string longer than a quarter page is kept as a JS string instead. */
+const STRING_PAGE_BYTES = 1 << 20;
+const LONG_STRING_BYTES = STRING_PAGE_BYTES >> 2;
+
+/**
+ * Strings (ids, error messages) as their UTF-8 bytes: ~1 byte a character and
+ * 12 bytes a row, against ~60 bytes a row for a JS string and its slot.
+ */
+export class StringColumn {
+  private readonly pages: Buffer[] = [];
+  private used = STRING_PAGE_BYTES;
+  /** Per row: page << 20 | offset (null: a null string), and byte length (-1: kept in `long`). */
+  private readonly at = new Float64Column();
+  private readonly bytes = new Int32Column();
+  private readonly long = new Map<number, string>();
+
+  get length(): number {
+    return this.at.length;
+  }
+
+  push(v: string | null): void {
+    this.at.push(null);
+    this.bytes.push(0);
+    if (v !== null) this.set(this.at.length - 1, v);
+  }
+
+  /** A set over a non-null row leaves its old bytes unused (rare: a sample that fails twice). */
+  set(i: number, v: string | null): void {
+    this.long.delete(i);
+    if (v === null) {
+      this.at.set(i, null);
+      return;
+    }
+    const n = Buffer.byteLength(v, 'utf8');
+    if (n > LONG_STRING_BYTES) {
+      this.long.set(i, v);
+      this.at.set(i, 0);
+      this.bytes.set(i, -1);
+      return;
+    }
+    if (n === 0) {
+      this.at.set(i, 0);
+      this.bytes.set(i, 0);
+      return;
+    }
+    if (this.used + n > STRING_PAGE_BYTES) {
+      this.pages.push(Buffer.allocUnsafeSlow(STRING_PAGE_BYTES));
+      this.used = 0;
+    }
+    const page = this.pages.length - 1;
+    this.pages[page]!.write(v, this.used, n, 'utf8');
+    this.at.set(i, page * STRING_PAGE_BYTES + this.used);
+    this.bytes.set(i, n);
+    this.used += n;
+  }
+
+  isNull(i: number): boolean {
+    return this.at.get(i) === null;
+  }
+
+  get(i: number): string | null {
+    const at = this.at.get(i);
+    if (at === null) return null;
+    const n = this.bytes.get(i)!;
+    if (n <= 0) return n === 0 ? '' : this.long.get(i)!;
+    const page = this.pages[Math.floor(at / STRING_PAGE_BYTES)]!;
+    const from = at % STRING_PAGE_BYTES;
+    return page.toString('utf8', from, from + n);
+  }
+
+  toArray(): Array<string | null> {
+    return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+
+  /**
+   * Rows [from, from + n) as Arrow's Utf8 layout: value offsets (n + 1), the bytes back to back,
+   * and a validity bitmap (null when no row is null).
+   */
+  utf8(from: number, n: number): { offsets: Int32Array; values: Uint8Array; validity: Uint8Array | null; nulls: number } {
+    const offsets = new Int32Array(n + 1);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const len = this.bytes.get(from + k)!;
+      total += this.at.get(from + k) === null ? 0 : len < 0 ? Buffer.byteLength(this.long.get(from + k)!, 'utf8') : len;
+      offsets[k + 1] = total;
+    }
+    const values = Buffer.allocUnsafe(total);
+    const validity = new Uint8Array((n + 7) >> 3);
+    let nulls = 0;
+    for (let k = 0; k < n; k++) {
+      const i = from + k;
+      const at = this.at.get(i);
+      if (at === null) {
+        nulls++;
+        continue;
+      }
+      validity[k >> 3]! |= 1 << (k & 7);
+      const len = this.bytes.get(i)!;
+      if (len < 0) values.write(this.long.get(i)!, offsets[k]!, 'utf8');
+      else if (len > 0) {
+        const start = at % STRING_PAGE_BYTES;
+        this.pages[Math.floor(at / STRING_PAGE_BYTES)]!.copy(values, offsets[k]!, start, start + len);
+      }
+    }
+    return { offsets, values, validity: nulls > 0 ? validity : null, nulls };
+  }
+}
+
+/**
+ * Strings from a small set (finish reasons, error types): a 4-byte code a row
+ * into a dictionary of the distinct values, each held once.
+ */
+export class DictionaryColumn {
+  private readonly codes = new Int32Column();
+  private readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  get length(): number {
+    return this.codes.length;
+  }
+
+  push(v: string | null): void {
+    this.codes.push(v === null ? null : this.code(v));
+  }
+
+  set(i: number, v: string | null): void {
+    this.codes.set(i, v === null ? null : this.code(v));
+  }
+
+  isNull(i: number): boolean {
+    return this.codes.get(i) === null;
+  }
+
+  get(i: number): string | null {
+    const c = this.codes.get(i);
+    return c === null ? null : this.values[c]!;
+  }
+
+  toArray(): Array<string | null> {
+    return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+
+  private code(v: string): number {
+    let c = this.index.get(v);
+    if (c === undefined) {
+      c = this.values.push(v) - 1;
+      this.index.set(v, c);
+    }
+    return c;
   }
 }

@@ -1,7 +1,7 @@
 // One row per sample (tracked or not) for the notebook tables: what happened to
 // it and its metrics. Filled by the aggregator; no effect on the summary.
 import type { EventRecord } from '../decode/events.js';
-import { BigIntColumn, Float64Column, Int32Column } from './columns.js';
+import { BigIntColumn, DictionaryColumn, Float64Column, Int32Column, StringColumn } from './columns.js';
 
 /** Receives every chunk arrival of a sample that has a row, in log order (for chunks.arrow). */
 export interface ChunkSink {
@@ -15,8 +15,8 @@ export interface ChunkSink {
 }
 
 export class SampleTable {
-  readonly uuid: string[] = [];
-  readonly conversationId: string[] = [];
+  readonly uuid = new StringColumn();
+  readonly conversationId = new StringColumn();
   readonly turn = new Float64Column();
   /** Tracking block index, -1 when issued outside performance tracking (never null). */
   readonly block = new Int32Column();
@@ -33,17 +33,18 @@ export class SampleTable {
   /** Chunk arrivals and issues (never null). */
   readonly chunks = new Int32Column();
   readonly issueCount = new Int32Column();
-  readonly finishReason: Array<string | null> = [];
-  readonly errorType: Array<string | null> = [];
-  readonly errorMessage: Array<string | null> = [];
+  readonly finishReason = new DictionaryColumn();
+  readonly errorType = new DictionaryColumn();
+  readonly errorMessage = new StringColumn();
   readonly workerId = new Float64Column();
   /** Samples not yet completed: uuid -> row. */
   private readonly open = new Map<string, number>();
-  /** Per row, for the chunk sink: the current attempt's chunks so far and its last arrival. */
-  private readonly attemptChunks = new Int32Column();
-  private readonly lastChunkNs = new BigIntColumn();
+  /** The chunk sink, and per row for it: the current attempt's chunks so far and its last arrival. */
+  private readonly sink: { to: ChunkSink; attemptChunks: Int32Column; lastChunkNs: BigIntColumn } | null;
 
-  constructor(private readonly chunkSink: ChunkSink | null = null) {}
+  constructor(chunkSink: ChunkSink | null = null) {
+    this.sink = chunkSink ? { to: chunkSink, attemptChunks: new Int32Column(), lastChunkNs: new BigIntColumn() } : null;
+  }
 
   get length(): number {
     return this.uuid.length;
@@ -58,21 +59,21 @@ export class SampleTable {
       this.conversationId.push(ev.conversationId);
       this.turn.push(ev.turn);
       this.block.push(block);
-      for (const c of [this.issuedNs, this.firstChunkNs, this.completeNs, this.lastChunkNs]) c.push(null);
+      for (const c of [this.issuedNs, this.firstChunkNs, this.completeNs]) c.push(null);
       for (const c of [this.ttftNs, this.latencyNs, this.tpotNs, this.workerId]) c.push(null);
       for (const c of [this.isl, this.osl, this.tokensAfterFirst]) c.push(null);
-      for (const c of [this.chunks, this.issueCount, this.attemptChunks]) c.push(0);
-      this.finishReason.push(null);
-      this.errorType.push(null);
-      this.errorMessage.push(null);
+      for (const c of [this.chunks, this.issueCount]) c.push(0);
+      for (const c of [this.finishReason, this.errorType, this.errorMessage]) c.push(null);
+      this.sink?.attemptChunks.push(0);
+      this.sink?.lastChunkNs.push(null);
       this.open.set(ev.sampleUuid, i);
     } else if (block >= 0) {
       this.block.set(i, block);
     }
     this.issuedNs.set(i, ev.timestampNs);
     this.issueCount.set(i, this.issueCount.get(i)! + 1);
-    this.attemptChunks.set(i, 0);
-    this.lastChunkNs.set(i, null);
+    this.sink?.attemptChunks.set(i, 0);
+    this.sink?.lastChunkNs.set(i, null);
     if (ev.workerId !== undefined) this.workerId.set(i, ev.workerId);
     return i;
   }
@@ -83,13 +84,14 @@ export class SampleTable {
     this.chunks.set(i, this.chunks.get(i)! + 1);
     const t = ev.timestampNs;
     if (first) this.firstChunkNs.set(i, t);
-    if (this.chunkSink) {
+    const sink = this.sink;
+    if (sink) {
       const issued = this.issuedNs.get(i);
-      const last = this.lastChunkNs.get(i);
-      const index = this.attemptChunks.get(i)!;
-      this.attemptChunks.set(i, index + 1);
-      this.chunkSink.chunk(i, this.issueCount.get(i)!, index, issued === null ? null : t - issued, last === null ? null : t - last, this.tracked(i));
-      this.lastChunkNs.set(i, t);
+      const last = sink.lastChunkNs.get(i);
+      const index = sink.attemptChunks.get(i)!;
+      sink.attemptChunks.set(i, index + 1);
+      sink.to.chunk(i, this.issueCount.get(i)!, index, issued === null ? null : t - issued, last === null ? null : t - last, this.tracked(i));
+      sink.lastChunkNs.set(i, t);
     }
   }
 
@@ -97,10 +99,10 @@ export class SampleTable {
     const i = trackedRow ?? (ev.sampleUuid ? this.open.get(ev.sampleUuid) : undefined);
     if (i === undefined) return;
     if (ev.data?.tag === 'ErrorData') {
-      this.errorType[i] = ev.data.errorType;
-      this.errorMessage[i] = ev.data.errorMessage;
+      this.errorType.set(i, ev.data.errorType);
+      this.errorMessage.set(i, ev.data.errorMessage);
     } else {
-      this.errorType[i] = ev.eventType;
+      this.errorType.set(i, ev.eventType);
     }
   }
 
@@ -108,7 +110,7 @@ export class SampleTable {
     const i = trackedRow ?? this.open.get(ev.sampleUuid);
     if (i === undefined) return;
     this.completeNs.set(i, ev.timestampNs);
-    this.finishReason[i] = ev.finishReason ?? null;
+    this.finishReason.set(i, ev.finishReason ?? null);
     if (ev.workerId !== undefined) this.workerId.set(i, ev.workerId);
     this.open.delete(ev.sampleUuid);
   }

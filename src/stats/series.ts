@@ -1,28 +1,9 @@
 // One metric series: exact rollups while recording, then the reference's
 // final statistics (registry.py SeriesSampler + report.py _series_to_metric_dict).
+import { Float64Column } from '../replay/columns.js';
 import { ratioToDouble } from './exact.js';
 import { esPercentileEstimate, esTargetsFromGrid } from './earlyStopping.js';
 import { HISTOGRAM_BUCKETS, PERCENTILE_GRID, histogramCounts, logSpacedEdges, percentileLower } from './percentiles.js';
-
-/** Growable Float64 column. */
-export class FloatColumn {
-  private data = new Float64Array(1024);
-  length = 0;
-
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-
-  /** A view of the values (valid until the next push). */
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
 
 /**
  * Integer series (ns deltas, token counts): total and sum of squares are exact
@@ -30,7 +11,7 @@ export class FloatColumn {
  */
 export class IntSeries {
   readonly kind = 'int' as const;
-  readonly values = new FloatColumn();
+  readonly values = new Float64Column();
   total = 0n;
   sumSq = 0n;
   min: bigint | null = null;
@@ -52,7 +33,7 @@ export class IntSeries {
 /** Float series (TPOT): sums accumulate in recording order, as the reference's do. */
 export class FloatSeries {
   readonly kind = 'float' as const;
-  readonly values = new FloatColumn();
+  readonly values = new Float64Column();
   total = 0;
   sumSq = 0;
   min = Infinity;
@@ -95,7 +76,7 @@ export type SeriesResult = SeriesSummary | { early_stopping_percentiles?: Record
 
 export function summarizeSeries(series: Series, earlyStopping: boolean): SeriesResult {
   const n = series.count;
-  const sorted = Float64Array.from(series.values.view()).sort();
+  const sorted = series.values.copy().sort();
   const esp = earlyStopping ? earlyStoppingMap(sorted) : undefined;
   if (n === 0) return esp ? { early_stopping_percentiles: esp } : {};
 
