@@ -78,8 +78,8 @@ export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER
       int32Column(n, at(s.tokensAfterFirst)),
       int32Column(n, at(s.chunks)),
       int32Column(n, at(s.issueCount)),
-      dictionaryUtf8Column(n, at(s.finishReason)),
-      dictionaryUtf8Column(n, at(s.errorType)),
+      utf8FromStrings(n, at(s.finishReason)),
+      utf8FromStrings(n, at(s.errorType)),
       utf8Column(s.errorMessage.utf8(from, n)),
       int32Column(n, at(s.workerId)),
     ];
@@ -117,7 +117,7 @@ const utf8Column = ({ offsets, values, validity, nulls }: ReturnType<StringColum
   makeData({ type: new Utf8(), length: offsets.length - 1, nullCount: nulls, valueOffsets: offsets, data: values, nullBitmap: validity ?? undefined });
 
 /** A few distinct strings, each repeated: Arrow's builder encodes them. */
-const dictionaryUtf8Column = (n: number, get: (k: number) => string | null): Data => vectorFromArray(Array.from({ length: n }, (_, k) => get(k)), new Utf8()).data[0]!;
+const utf8FromStrings = (n: number, get: (k: number) => string | null): Data => vectorFromArray(Array.from({ length: n }, (_, k) => get(k)), new Utf8()).data[0]!;
 
 export interface TimeSeries {
   intervalNs: number;
