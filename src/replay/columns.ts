@@ -127,7 +127,7 @@ const LONG_STRING_BYTES = STRING_PAGE_BYTES >> 2;
 export class StringColumn {
   private readonly pages: Buffer[] = [];
   private used = STRING_PAGE_BYTES;
-  /** Per row: page << 20 | offset (null: a null string), and byte length (-1: kept in `long`). */
+  /** Per row: page × STRING_PAGE_BYTES + offset (null: a null string), and byte length (-1: kept in `long`). */
   private readonly at = new Float64Column();
   private readonly bytes = new Int32Column();
   private readonly long = new Map<number, string>();
