@@ -127,7 +127,7 @@ const LONG_STRING_BYTES = STRING_PAGE_BYTES >> 2;
 export class StringColumn {
   private readonly pages: Buffer[] = [];
   private used = STRING_PAGE_BYTES;
-  /** Per row: page × STRING_PAGE_BYTES + offset (null: a null string), and byte length (-1: kept in `long`). */
+  /** Per row: page × STRING_PAGE_BYTES + offset (null: a null string; -1: kept in `long`), and byte length. */
   private readonly at = new Float64Column();
   private readonly bytes = new Int32Column();
   private readonly long = new Map<number, string>();
@@ -144,21 +144,20 @@ export class StringColumn {
 
   /** A set over a non-null row leaves its old bytes unused (rare: a sample that fails twice). */
   set(i: number, v: string | null): void {
-    this.long.delete(i);
+    if (this.long.size > 0) this.long.delete(i);
     if (v === null) {
       this.at.set(i, null);
       return;
     }
     const n = Buffer.byteLength(v, 'utf8');
+    this.bytes.set(i, n);
     if (n > LONG_STRING_BYTES) {
       this.long.set(i, v);
-      this.at.set(i, 0);
-      this.bytes.set(i, -1);
+      this.at.set(i, -1);
       return;
     }
     if (n === 0) {
       this.at.set(i, 0);
-      this.bytes.set(i, 0);
       return;
     }
     if (this.used + n > STRING_PAGE_BYTES) {
@@ -168,7 +167,6 @@ export class StringColumn {
     const page = this.pages.length - 1;
     this.pages[page]!.write(v, this.used, n, 'utf8');
     this.at.set(i, page * STRING_PAGE_BYTES + this.used);
-    this.bytes.set(i, n);
     this.used += n;
   }
 
@@ -179,11 +177,7 @@ export class StringColumn {
   get(i: number): string | null {
     const at = this.at.get(i);
     if (at === null) return null;
-    const n = this.bytes.get(i)!;
-    if (n <= 0) return n === 0 ? '' : this.long.get(i)!;
-    const page = this.pages[Math.floor(at / STRING_PAGE_BYTES)]!;
-    const from = at % STRING_PAGE_BYTES;
-    return page.toString('utf8', from, from + n);
+    return at < 0 ? this.long.get(i)! : this.stored(at, this.bytes.get(i)!).toString('utf8');
   }
 
   toArray(): Array<string | null> {
@@ -198,8 +192,7 @@ export class StringColumn {
     const offsets = new Int32Array(n + 1);
     let total = 0;
     for (let k = 0; k < n; k++) {
-      const len = this.bytes.get(from + k)!;
-      total += this.at.get(from + k) === null ? 0 : len < 0 ? Buffer.byteLength(this.long.get(from + k)!, 'utf8') : len;
+      if (this.at.get(from + k) !== null) total += this.bytes.get(from + k)!;
       offsets[k + 1] = total;
     }
     const values = Buffer.allocUnsafe(total);
@@ -213,14 +206,17 @@ export class StringColumn {
         continue;
       }
       validity[k >> 3]! |= 1 << (k & 7);
-      const len = this.bytes.get(i)!;
-      if (len < 0) values.write(this.long.get(i)!, offsets[k]!, 'utf8');
-      else if (len > 0) {
-        const start = at % STRING_PAGE_BYTES;
-        this.pages[Math.floor(at / STRING_PAGE_BYTES)]!.copy(values, offsets[k]!, start, start + len);
-      }
+      if (at < 0) values.write(this.long.get(i)!, offsets[k]!, 'utf8');
+      else values.set(this.stored(at, this.bytes.get(i)!), offsets[k]!);
     }
     return { offsets, values, validity: nulls > 0 ? validity : null, nulls };
+  }
+
+  /** A view of the `n` bytes stored at `at` (empty before any page exists). */
+  private stored(at: number, n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
+    const start = at % STRING_PAGE_BYTES;
+    return this.pages[Math.floor(at / STRING_PAGE_BYTES)]!.subarray(start, start + n);
   }
 }
 
