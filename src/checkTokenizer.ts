@@ -1,5 +1,6 @@
-// `replay check-tokenizer`: count a run's own texts with both backends and
-// report every disagreement, shrunk to a minimal example.
+// `replay check-tokenizer`: count a run's own texts with the native binding and
+// another backend (bpe or js), and report every disagreement, shrunk to a
+// minimal example.
 import { decodeLogLine } from './decode/events.js';
 import { readLines } from './read/lines.js';
 import { openLog } from './read/open.js';
@@ -11,18 +12,20 @@ export interface Mismatch {
   line: number;
   what: 'prompt' | 'output' | 'reasoning';
   native: number;
-  js: number;
+  other: number;
   /** Shortest substring found that still counts differently. */
   minimal: string;
   minimalNative: number;
-  minimalJs: number;
+  minimalOther: number;
 }
 
 export interface CheckReport {
+  /** The backend compared with native. */
+  backend: string;
   texts: number;
   characters: number;
   tokensNative: number;
-  tokensJs: number;
+  tokensOther: number;
   mismatches: Mismatch[];
 }
 
@@ -54,19 +57,19 @@ export async function* runTexts(path: string): AsyncGenerator<Sourced[]> {
   }
 }
 
-export async function checkTokenizer(path: string, native: TextCounter, js: TextCounter, maxReported = 50): Promise<CheckReport> {
-  const report: CheckReport = { texts: 0, characters: 0, tokensNative: 0, tokensJs: 0, mismatches: [] };
+export async function checkTokenizer(path: string, native: TextCounter, other: TextCounter, maxReported = 50): Promise<CheckReport> {
+  const report: CheckReport = { backend: other.backend, texts: 0, characters: 0, tokensNative: 0, tokensOther: 0, mismatches: [] };
   for await (const batch of runTexts(path)) {
     const texts = batch.map((b) => b.text);
-    const [a, b] = await Promise.all([native.countTexts(texts), js.countTexts(texts)]);
+    const [a, b] = await Promise.all([native.countTexts(texts), other.countTexts(texts)]);
     for (let i = 0; i < batch.length; i++) {
       report.texts++;
       report.characters += texts[i]!.length;
       report.tokensNative += a[i]!;
-      report.tokensJs += b[i]!;
+      report.tokensOther += b[i]!;
       if (a[i] !== b[i] && report.mismatches.length < maxReported) {
-        const min = await shrink(texts[i]!, native, js);
-        report.mismatches.push({ line: batch[i]!.line, what: batch[i]!.what, native: a[i]!, js: b[i]!, ...min });
+        const min = await shrink(texts[i]!, native, other);
+        report.mismatches.push({ line: batch[i]!.line, what: batch[i]!.what, native: a[i]!, other: b[i]!, ...min });
       }
     }
   }
@@ -74,11 +77,11 @@ export async function checkTokenizer(path: string, native: TextCounter, js: Text
 }
 
 /** Shrink a disagreeing text: drop halves, then single characters at the ends, while the counts still differ. */
-export async function shrink(text: string, native: TextCounter, js: TextCounter): Promise<{ minimal: string; minimalNative: number; minimalJs: number }> {
+export async function shrink(text: string, native: TextCounter, other: TextCounter): Promise<{ minimal: string; minimalNative: number; minimalOther: number }> {
   let budget = 3000; // count calls; long texts stop shrinking early rather than take minutes
   const differs = async (t: string): Promise<[number, number] | null> => {
     if (budget-- <= 0) return null;
-    const [[n], [j]] = await Promise.all([native.countTexts([t]), js.countTexts([t])]);
+    const [[n], [j]] = await Promise.all([native.countTexts([t]), other.countTexts([t])]);
     return n !== j ? [n!, j!] : null;
   };
   let cur = text;
@@ -102,5 +105,5 @@ export async function shrink(text: string, native: TextCounter, js: TextCounter)
       }
     }
   }
-  return { minimal: cur, minimalNative: counts[0], minimalJs: counts[1] };
+  return { minimal: cur, minimalNative: counts[0], minimalOther: counts[1] };
 }

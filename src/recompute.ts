@@ -18,7 +18,7 @@ import { cpuCount } from './tokens/cpus.js';
 import { InProcessCounter } from './tokens/inProcess.js';
 import { TokenizerPool } from './tokens/pool.js';
 import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from './tokens/resolve.js';
-import type { TokenizerBackend } from './tokens/textCounter.js';
+import type { BackendChoice } from './tokens/textCounter.js';
 import { loadTokenizer } from './tokens/tokenizer.js';
 import { REPLAY_VERSION } from './version.js';
 import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from './rescue.js';
@@ -28,7 +28,7 @@ export interface RecomputeOptions {
   out?: string;
   /** Path to a tokenizer.json or model directory; false = --no-tokenizer; undefined = from the run. */
   tokenizer?: string | false;
-  backend?: TokenizerBackend;
+  backend?: BackendChoice;
   workers?: number;
   /** Threads decoding a plain log file in parallel (0: decode on the main thread); default defaultDecodeThreads. */
   decodeThreads?: number;
@@ -43,7 +43,7 @@ export interface RecomputeOptions {
   chunks?: boolean;
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
-  makeCounter?: (files: TokenizerFiles, backend: TokenizerBackend, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
+  makeCounter?: (files: TokenizerFiles, backend: BackendChoice, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
 }
 
 /** Where each setting came from, for the manifest and the console. */
@@ -84,7 +84,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const streamingDeclared = settle<boolean | null>(opts.streaming, '--streaming', [[config?.streaming ?? undefined, 'config.yaml model_params.streaming']], null);
 
   const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null, files.runDir);
-  const backend = opts.backend ?? 'native';
+  const backend = opts.backend ?? 'auto';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
   if (tokenizer.value) {
     counter = opts.makeCounter
@@ -101,16 +101,21 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
 
   const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
   const chunkWriter = opts.chunks ? new (await import('./output/chunkTable.js')).ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
-  const decodeThreads = splittable(files.events) ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
-  const threaded = decodeThreads > 0 ? new DecodeThreads(decodeThreads) : null;
+  const plainFile = splittable(files.events);
+  const decodeThreads = plainFile ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
+  // A plain file is hashed by a thread of its own, reading it beside the replay (off the main
+  // thread, which is the replay's bottleneck); a stream is hashed as it is read.
+  const threaded = plainFile ? new DecodeThreads(decodeThreads) : null;
   const threadedSha256 = threaded?.sha256(files.events);
   const logHash = createHash('sha256');
   let replay;
   let logSha256: string;
   try {
     let input: Readable | DecodedSource;
-    if (threaded) {
-      input = { decoded: threaded.batches(files.events) };
+    if (decodeThreads > 0) {
+      input = { decoded: threaded!.batches(files.events) };
+    } else if (plainFile) {
+      input = openLog(files.events, (why) => warnings.push(why));
     } else {
       const hashing = new Transform({
         transform(chunk: Buffer, _enc, cb) {
@@ -208,7 +213,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
           file: resolve(tokenizer.value.tokenizerJson),
           sha256: sha256File(tokenizer.value.tokenizerJson),
           config: tokenizer.value.tokenizerConfig && resolve(tokenizer.value.tokenizerConfig),
-          backend,
+          backend: counter?.backend?.used ?? backend,
+          backend_requested: backend,
+          /** Why auto did not pick bpe. */
+          backend_fallback: counter?.backend?.fallback ?? null,
           workers: counter?.workers ?? 0,
         }
       : null,
@@ -241,7 +249,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }
 
-async function loadRunTokenizer(files: TokenizerFiles, backend: TokenizerBackend) {
+async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice) {
   try {
     return await loadTokenizer(backend, files.tokenizerJson, files.tokenizerConfig);
   } catch (err) {

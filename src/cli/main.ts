@@ -41,7 +41,11 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz too), a run directory holding one, or - for stdin' })
           .option('tokenizer', { type: 'string', describe: 'tokenizer.json, or a model directory holding it; default: the model named in config.yaml, found in the local Hugging Face cache. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
-          .option('tokenizer-backend', { choices: ['native', 'js'] as const, default: 'native' as const, describe: 'native: the Rust tokenizers binding the reference uses; js: pure-JS Tokenizers.js' })
+          .option('tokenizer-backend', {
+            choices: ['auto', 'bpe', 'native', 'js'] as const,
+            default: 'auto' as const,
+            describe: "bpe: replay's own byte-level BPE counter, the native counts several times faster; native: the Rust tokenizers binding the reference uses; js: pure-JS Tokenizers.js; auto: bpe where the tokenizer's form allows it, else native",
+          })
           .option('workers', { type: 'number', describe: 'Tokenizer worker processes (0 = count on the main thread); default: one per CPU block this process may use' })
           .option('decode-threads', { type: 'number', describe: 'Threads decoding the log in parallel (plain files; 0 = decode on the main thread); default: one per 8 CPUs from 16 CPUs up, else 0' })
           .option('streaming', { type: 'boolean', describe: 'Streaming run (TTFT/TPOT series); default: config.yaml, else inferred from sample.recv_first events. --no-streaming to force off' })
@@ -91,15 +95,16 @@ export async function main(argv: string[]): Promise<number> {
     );
   parser.command(
     'check-tokenizer <input>',
-    'Count a run\'s own texts (prompts, outputs, reasoning) with both tokenizer backends and report every mismatch, shrunk to a minimal example.',
+    'Count a run\'s own texts (prompts, outputs, reasoning) with the native binding and another backend, and report every mismatch, shrunk to a minimal example.',
     (y) =>
       y
         .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl or a run directory' })
         .option('tokenizer', { type: 'string', demandOption: true, describe: 'tokenizer.json, or a model directory holding it' })
+        .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
       const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
-      const report = await runCheckTokenizer(args.input, args.tokenizer);
+      const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatCheckReport(report));
       exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;

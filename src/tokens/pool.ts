@@ -20,7 +20,7 @@ import { ReplayError } from '../errors.js';
 import { NOT_COUNTED, type BatchCounts } from './count.js';
 import { allowedCpus, findTaskset, formatCpuList, planBlocks } from './cpus.js';
 import type { CountableInput } from './inputs.js';
-import type { TokenizerBackend } from './textCounter.js';
+import type { BackendChoice, TokenizerBackend } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -34,7 +34,8 @@ const WORKER_NODE_FLAGS = ['--expose-gc'];
 export interface PoolOptions {
   tokenizerJson: string;
   tokenizerConfig: string | null;
-  backend: TokenizerBackend;
+  /** auto: bpe where the tokenizer allows it, else native (textCounter.ts). */
+  backend: BackendChoice;
   /** Worker processes; 0 counts in this process; default one per CPU block (see defaultWorkers). */
   workers?: number;
   /** A worker that finishes no batch for this long while it has one is presumed hung and replaced. Default 300 s. */
@@ -54,7 +55,7 @@ export interface PoolOptions {
  * Native: measured best (see the header); JS: the tokenizer computes on the
  * worker's own JS thread, one CPU each.
  */
-export function defaultWorkers(_backend: TokenizerBackend, cpus: number): number {
+export function defaultWorkers(_backend: BackendChoice, cpus: number): number {
   return Math.max(1, cpus);
 }
 
@@ -170,6 +171,12 @@ export class TokenizerPool {
 
   /** Settles when every worker has loaded the tokenizer; rejects (once) if one could not. */
   ready: Promise<void> = Promise.resolve();
+
+  /** The counter the workers loaded (the same file gives every worker the same one); null before. */
+  private loaded: { used: TokenizerBackend; fallback: string | null } | null = null;
+  get backend(): { used: TokenizerBackend; fallback: string | null } | null {
+    return this.inProcess ? { used: this.inProcess.text.backend, fallback: this.inProcess.text.fallback } : this.loaded;
+  }
 
   /** Worker processes (0: counting in this process). */
   get workers(): number {
@@ -291,6 +298,7 @@ export class TokenizerPool {
       case 'ready':
         p.ready = true;
         p.observedCpus = m.cpus;
+        this.loaded = { used: m.backend, fallback: m.fallback };
         clearTimeout(p.startTimer!);
         slot.startFailures = 0;
         if (this.starting && this.slots.every((s) => s.proc?.ready)) this.starting.resolve();

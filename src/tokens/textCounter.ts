@@ -1,13 +1,23 @@
 // Plain-text token counting over a tokenizer.json, add_special_tokens = false.
-// Two backends: the native Rust binding (`tokenizers`, the reference's own
-// library, default) and the pure-JS Tokenizers.js (`--tokenizer-backend js`).
+// Three backends:
+//   bpe     replay's own byte-level BPE counter (src/tokens/bpe), the same counts
+//           as the native binding several times faster; texts it cannot vouch for
+//           (characters the two Unicode tables disagree on) go to the native binding;
+//   native  the Rust binding (`tokenizers`, the reference's own library);
+//   js      the pure-JS Tokenizers.js.
+// `auto` (the default) is bpe when the tokenizer is in the form it supports, else native.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { compileBpeCounter, Unsupported, type BpeCounter } from './bpe/counter.js';
+import { toWellFormed } from './wellFormed.js';
 
-export type TokenizerBackend = 'native' | 'js';
+export type TokenizerBackend = 'bpe' | 'native' | 'js';
+export type BackendChoice = TokenizerBackend | 'auto';
 
 export interface TextCounter {
   readonly backend: TokenizerBackend;
+  /** Why `auto` did not pick bpe (null when it did, or was not asked). */
+  readonly fallback: string | null;
   /** Token counts for each text, in order. */
   countTexts(texts: readonly string[]): Promise<number[]>;
 }
@@ -23,7 +33,10 @@ interface NativeTokenizer {
 
 class NativeTextCounter implements TextCounter {
   readonly backend = 'native' as const;
-  constructor(private readonly tokenizer: NativeTokenizer) {}
+  constructor(
+    private readonly tokenizer: NativeTokenizer,
+    readonly fallback: string | null = null,
+  ) {}
 
   async countTexts(texts: readonly string[]): Promise<number[]> {
     if (texts.length === 0) return [];
@@ -41,21 +54,42 @@ interface JsTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): { ids: number[] };
 }
 
-class JsTextCounter implements TextCounter {
-  readonly backend = 'js' as const;
-  constructor(private readonly tokenizer: JsTokenizer) {}
+class BpeTextCounter implements TextCounter {
+  readonly backend = 'bpe' as const;
+  readonly fallback = null;
+  private native: NativeTextCounter | null = null;
+  constructor(
+    private readonly bpe: BpeCounter,
+    private readonly tokenizerJsonPath: string,
+  ) {}
 
   async countTexts(texts: readonly string[]): Promise<number[]> {
-    // toWellFormed: the native binding receives lone surrogates as U+FFFD
-    // (napi converts strings to UTF-8); do the same so both backends agree.
-    return texts.map((t) => this.tokenizer.encode(toWellFormed(t), { add_special_tokens: false }).ids.length);
+    const counts = new Array<number>(texts.length);
+    const left: number[] = [];
+    for (let i = 0; i < texts.length; i++) if ((counts[i] = this.bpe.count(texts[i]!)) < 0) left.push(i);
+    if (left.length > 0) {
+      // Loaded the first time a text needs it: most runs never do.
+      this.native ??= loadNative(this.tokenizerJsonPath, null);
+      const native = await this.native.countTexts(left.map((i) => texts[i]!));
+      for (let k = 0; k < left.length; k++) counts[left[k]!] = native[k]!;
+    }
+    return counts;
   }
 }
 
-function toWellFormed(text: string): string {
-  const s = text as string & { toWellFormed?: () => string };
-  if (typeof s.toWellFormed === 'function') return s.toWellFormed();
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+function loadNative(tokenizerJsonPath: string, fallback: string | null): NativeTextCounter {
+  const { Tokenizer } = require('tokenizers') as { Tokenizer: { fromFile(p: string): NativeTokenizer } };
+  return new NativeTextCounter(Tokenizer.fromFile(tokenizerJsonPath), fallback);
+}
+
+class JsTextCounter implements TextCounter {
+  readonly backend = 'js' as const;
+  readonly fallback = null;
+  constructor(private readonly tokenizer: JsTokenizer) {}
+
+  async countTexts(texts: readonly string[]): Promise<number[]> {
+    return texts.map((t) => this.tokenizer.encode(toWellFormed(t), { add_special_tokens: false }).ids.length);
+  }
 }
 
 /**
@@ -63,13 +97,20 @@ function toWellFormed(text: string): string {
  * is only needed by the JS backend, which reads special-token settings from it.
  */
 export async function loadTextCounter(
-  backend: TokenizerBackend,
+  backend: BackendChoice,
   tokenizerJsonPath: string,
   tokenizerConfigPath: string | null,
 ): Promise<TextCounter> {
-  if (backend === 'native') {
-    const { Tokenizer } = require('tokenizers') as { Tokenizer: { fromFile(p: string): NativeTokenizer } };
-    return new NativeTextCounter(Tokenizer.fromFile(tokenizerJsonPath));
+  if (backend === 'native') return loadNative(tokenizerJsonPath, null);
+  if (backend === 'bpe' || backend === 'auto') {
+    try {
+      const json = JSON.parse(readFileSync(tokenizerJsonPath, 'utf8')) as Parameters<typeof compileBpeCounter>[0];
+      return new BpeTextCounter(compileBpeCounter(json), tokenizerJsonPath);
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      if (backend === 'bpe') throw new Error(`--tokenizer-backend bpe cannot count with ${tokenizerJsonPath}: ${err.message}`);
+      return loadNative(tokenizerJsonPath, `bpe cannot count this tokenizer: ${err.message}`);
+    }
   }
   const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
     Tokenizer: new (json: object, config: object) => JsTokenizer;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ChatTemplate, type ChatTemplateSource } from './chatTemplate.js';
 import { countBatch, type BatchCounts } from './count.js';
 import type { CountableInput } from './inputs.js';
-import { loadTextCounter, type TextCounter, type TokenizerBackend } from './textCounter.js';
+import { loadTextCounter, type BackendChoice, type TextCounter } from './textCounter.js';
 
 export interface LoadedTokenizer {
   text: TextCounter;
@@ -12,7 +12,7 @@ export interface LoadedTokenizer {
   count(inputs: readonly CountableInput[]): Promise<BatchCounts>;
 }
 
-export async function loadTokenizer(backend: TokenizerBackend, tokenizerJson: string, tokenizerConfig: string | null): Promise<LoadedTokenizer> {
+export async function loadTokenizer(backend: BackendChoice, tokenizerJson: string, tokenizerConfig: string | null): Promise<LoadedTokenizer> {
   const text = await loadTextCounter(backend, tokenizerJson, tokenizerConfig);
   const config = tokenizerConfig ? (JSON.parse(readFileSync(tokenizerConfig, 'utf8')) as ChatTemplateSource) : {};
   const chat = await ChatTemplate.create(config, (texts) => text.countTexts(texts));

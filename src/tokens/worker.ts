@@ -19,11 +19,11 @@ import { readFileSync } from 'node:fs';
 import type { BatchCounts } from './count.js';
 import { parseCpuList } from './cpus.js';
 import type { CountableInput } from './inputs.js';
-import type { TokenizerBackend } from './textCounter.js';
+import type { BackendChoice, TokenizerBackend } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 
 export type ToWorker =
-  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; backend: TokenizerBackend; cpus: number[] | null }
+  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; backend: BackendChoice; cpus: number[] | null }
   | { type: 'count'; id: number; inputs: CountableInput[] }
   /**
    * Test hook: occupy the worker for `ms` — the batches queued behind it hang.
@@ -32,8 +32,8 @@ export type ToWorker =
   | { type: 'sleep'; ms: number; block?: boolean };
 
 export type FromWorker =
-  /** `cpus`: the affinity this process actually has (null off Linux). */
-  | { type: 'ready'; pid: number; cpus: number[] | null }
+  /** `cpus`: the affinity this process actually has (null off Linux); `backend`: the counter loaded, and why `auto` fell back. */
+  | { type: 'ready'; pid: number; cpus: number[] | null; backend: TokenizerBackend; fallback: string | null }
   | { type: 'result'; id: number; counts: Int32Array; notes: Record<string, number> }
   | { type: 'error'; id: number | null; message: string };
 
@@ -60,7 +60,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig);
     // Warm up: the first encode starts the libuv and rayon threads (with our mask).
     await tokenizer.text.countTexts(['warm up the tokenizer']);
-    send({ type: 'ready', pid: process.pid, cpus: ownAffinity() });
+    send({ type: 'ready', pid: process.pid, cpus: ownAffinity(), backend: tokenizer.text.backend, fallback: tokenizer.text.fallback });
   } catch (err) {
     send({ type: 'error', id: null, message: (err as Error).message });
   }
@@ -91,6 +91,7 @@ const FULL_GC_EVERY = 16;
 let batchesCounted = 0;
 
 function collect(): void {
+  if (tokenizer?.text.backend !== 'native') return;
   const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
   if (!gc) return;
   batchesCounted++;

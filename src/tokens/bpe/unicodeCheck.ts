@@ -1,0 +1,171 @@
+// The code points whose character classes the JS regex engine and the native
+// binding's Oniguruma disagree on. Their Unicode tables differ in version:
+// Node 20.20 knows Unicode 17, the binding an older release, so characters
+// assigned since are letters or marks here and unassigned there. A text holding
+// any of them is counted by the native binding instead (BpeTextCounter).
+//
+// Found by asking the binding itself: for every class a translated pattern can
+// use, a Split pre-tokenizer removes the class from a string of every assigned
+// code point, and the JS translation does the same; where the two leftovers
+// differ, so do the engines. Every code point JS sees as unassigned is in the
+// set too (the binding may be the newer one). About a second, so the result is
+// kept in the user's cache directory, keyed by both engines' versions.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CLASSES, translate } from './pattern.js';
+
+const require = createRequire(import.meta.url);
+
+/** Characters new since the older of the two Unicode versions: always counted natively (normalization may differ too). */
+const UNASSIGNED = '\\p{Cn}';
+
+interface PreTokenizer {
+  preTokenizeString(text: string): Array<[string, [number, number]]>;
+}
+interface NativeModule {
+  Tokenizer: { fromString(json: string): { getPreTokenizer(): PreTokenizer | null } };
+  nfcNormalizer(): { normalizeString(text: string): string };
+}
+
+/** How the table names NFC (normalization tables have their own Unicode version). */
+export const NFC = 'NFC';
+
+/** Every code point JS sees as assigned, except private use (the same class in any version), as one string. */
+function assignedCodePoints(): string {
+  const units = new Uint16Array(2 * 0x110000);
+  let n = 0;
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    if (cp < 0x10000) units[n++] = cp;
+    else {
+      units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    }
+  }
+  return new TextDecoder('utf-16le').decode(units.subarray(0, n)).replace(/[\p{Cn}\p{Co}]+/gu, '');
+}
+
+/** What the native binding leaves of `text` once every run of `pattern` is removed. */
+function nativeRemove(native: NativeModule, pattern: string, text: string): string {
+  const json = {
+    version: '1.0',
+    model: { type: 'BPE', vocab: {}, merges: [] },
+    pre_tokenizer: { type: 'Split', pattern: { Regex: `(?:${pattern})+` }, behavior: 'Removed', invert: false },
+  };
+  const pieces = native.Tokenizer.fromString(JSON.stringify(json)).getPreTokenizer()!.preTokenizeString(text);
+  return pieces.map((p) => p[0]).join('');
+}
+
+/** Code points of `all` (each once, in order) kept by exactly one of the two subsequences a and b. */
+function symmetricDifference(all: string, a: string, b: string, into: Set<number>): void {
+  let i = 0;
+  let j = 0;
+  for (const ch of all) {
+    const inA = a.startsWith(ch, i);
+    const inB = b.startsWith(ch, j);
+    if (inA) i += ch.length;
+    if (inB) j += ch.length;
+    if (inA !== inB) into.add(ch.codePointAt(0)!);
+  }
+}
+
+/** Probes the binding (see the header): for each of CLASSES, the sorted code points read differently. */
+export function probeDisagreements(): Record<string, number[]> {
+  const native = require('tokenizers') as NativeModule;
+  const all = assignedCodePoints();
+  const out: Record<string, number[]> = {};
+  for (const probe of CLASSES) {
+    const js = all.replace(new RegExp(`(?:${translate(probe).js})+`, 'gu'), '');
+    const nat = nativeRemove(native, probe, all);
+    const differ = new Set<number>();
+    if (js !== nat) symmetricDifference(all, nat, js, differ);
+    out[probe] = [...differ].sort((x, y) => x - y);
+  }
+  out[NFC] = nfcDisagreements(native, all);
+  return out;
+}
+
+/**
+ * Code points whose NFC differs: each character alone and its canonical
+ * decomposition (where composition tables differ), compared in chunks and then
+ * one by one. A differing form marks every code point in it.
+ */
+function nfcDisagreements(native: NativeModule, all: string): number[] {
+  const nfc = native.nfcNormalizer();
+  const forms: string[] = [];
+  for (const ch of all) {
+    forms.push(ch);
+    const d = ch.normalize('NFD');
+    if (d !== ch) forms.push(d);
+  }
+  const differ = new Set<number>();
+  const CHUNK = 2048;
+  for (let i = 0; i < forms.length; i += CHUNK) {
+    const chunk = forms.slice(i, i + CHUNK);
+    const text = chunk.join('\n');
+    if (nfc.normalizeString(text) === text.normalize('NFC')) continue;
+    for (const f of chunk) if (nfc.normalizeString(f) !== f.normalize('NFC')) for (const ch of f) differ.add(ch.codePointAt(0)!);
+  }
+  return [...differ].sort((x, y) => x - y);
+}
+
+function cacheFile(): string {
+  const binding = (require('tokenizers/package.json') as { version: string }).version;
+  // The translations are in the key: a change to them probes again.
+  const translations = createHash('sha256').update(JSON.stringify(CLASSES.map((c) => translate(c).js))).digest('hex').slice(0, 12);
+  const key = `tokenizers-${binding}-unicode-${process.versions.unicode}-icu-${process.versions.icu}-${translations}`;
+  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'replay', `unicode-check-${key}.json`);
+}
+
+let cached: Record<string, number[]> | null = null;
+
+function disagreements(): Record<string, number[]> {
+  if (cached) return cached;
+  const file = cacheFile();
+  try {
+    cached = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number[]>;
+    if ([...CLASSES, NFC].every((c) => Array.isArray(cached![c]))) return cached;
+  } catch {
+    // Not probed on this machine yet, or unreadable: probe.
+  }
+  const probed = probeDisagreements();
+  cached = probed;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(probed));
+    renameSync(tmp, file);
+  } catch {
+    // An unwritable cache only costs the probe again next time.
+  }
+  return probed;
+}
+
+/**
+ * A pattern matching any code point that must be counted natively for patterns
+ * using `classes`: what the engines read differently in them, the characters one
+ * of them does not know, and whatever JS sees as unassigned.
+ */
+export function nativeOnlyCodePoints(classes: Iterable<string>): RegExp {
+  const table = disagreements();
+  const points = new Set<number>(table[UNASSIGNED]);
+  for (const c of classes) for (const cp of table[c] ?? []) points.add(cp);
+  return new RegExp(`[\\p{Cn}${ranges([...points].sort((x, y) => x - y))}]`, 'u');
+}
+
+/** Sorted code points as the body of a character class, runs as ranges. */
+function ranges(points: readonly number[]): string {
+  const hex = (cp: number): string => `\\u{${cp.toString(16)}}`;
+  let out = '';
+  for (let i = 0; i < points.length; ) {
+    let j = i;
+    while (j + 1 < points.length && points[j + 1] === points[j]! + 1) j++;
+    out += j > i ? `${hex(points[i]!)}-${hex(points[j]!)}` : hex(points[i]!);
+    i = j + 1;
+  }
+  return out;
+}
