@@ -126,6 +126,17 @@ describe.each(['deepseek_v3', 'qwen3', 'llama3_1'])('every code point: %s', (nam
     expect(mismatches).toEqual([]);
   }, 120_000);
 
+  it('counts long words (merged through a heap past 64 bytes) as the native binding does', async () => {
+    const bpe = await loadTextCounter('bpe', tokenizerJson(name), null);
+    const native = await loadTextCounter('native', tokenizerJson(name), null);
+    // Real text with its spaces and punctuation taken out: long words of real letter sequences.
+    const corpus = readFileSync(join(ROOT, '..', 'shared', 'corpus', 'ds_samples.jsonl'), 'utf8').replace(/[^\p{L}]+/gu, '');
+    const texts: string[] = [];
+    for (let len = 60; len < 4000; len = Math.ceil(len * 1.3)) for (let at = 0; at < 5; at++) texts.push(corpus.slice(at * 997, at * 997 + len));
+    texts.push(corpus.slice(0, 200_000), 'ab'.repeat(50_000), '\u00e9'.repeat(30_000));
+    expect(await bpe.countTexts(texts)).toEqual(await native.countTexts(texts));
+  }, 60_000);
+
   it('leaves characters the two Unicode tables disagree on to the native binding', () => {
     const counter = compileBpeCounter(parsed(name));
     // U+1ACF: a combining mark too new for the binding's tables.

@@ -52,7 +52,7 @@ export interface PoolOptions {
 
 /**
  * Default worker count for `cpus` allowed CPUs: one single-CPU worker per CPU.
- * Native: measured best (see the header); JS: the tokenizer computes on the
+ * Native: measured best (see the header); bpe and JS: the counting runs on the
  * worker's own JS thread, one CPU each.
  */
 export function defaultWorkers(_backend: BackendChoice, cpus: number): number {

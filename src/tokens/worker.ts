@@ -10,6 +10,7 @@
 // while taskset walks /proc/<pid>/task keeps the old mask.) RAYON_NUM_THREADS
 // is set to the block size by the pool. test/pool.test.ts checks the mask of
 // every thread, and that the threads that did the counting are not the main one.
+// replay's own counter (bpe) counts on the main thread, under the same mask.
 //
 // One batch at a time: several encodeBatch calls in flight in one process run
 // on several libuv threads that share the same cores and the same rayon pool,

@@ -17,6 +17,10 @@ export const BYTE_CHARS: readonly string[] = (() => {
 
 /** Words whose counts are kept; the cache starts over when full. */
 const CACHE_WORDS = 1 << 18;
+/** Longer words are not cached: a pasted blob would only fill the cache with one-off keys. */
+const CACHE_WORD_CHARS = 256;
+/** Up to this many symbols a word is merged by scanning for the lowest rank (quadratic, fast when short); longer ones through a heap. */
+const SCAN_SYMBOLS = 64;
 
 export class ByteLevelBpe {
   private readonly cache = new Map<string, number>();
@@ -35,6 +39,7 @@ export class ByteLevelBpe {
     let n = this.cache.get(word);
     if (n === undefined) {
       n = this.merge(word);
+      if (word.length > CACHE_WORD_CHARS) return n;
       if (this.cache.size >= CACHE_WORDS) this.cache.clear();
       this.cache.set(word, n);
     }
@@ -51,6 +56,7 @@ export class ByteLevelBpe {
       whole += symbols[i];
     }
     if (this.ignoreMerges && this.vocab.has(whole)) return 1;
+    if (symbols.length > SCAN_SYMBOLS) return this.mergeWithHeap(symbols);
     // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]), Infinity when it does not merge.
     const ranks = new Array<number>(symbols.length - 1);
     for (let i = 0; i + 1 < symbols.length; i++) ranks[i] = this.rank(symbols[i]!, symbols[i + 1]!);
@@ -71,7 +77,98 @@ export class ByteLevelBpe {
     }
   }
 
+  /**
+   * The Rust library's own loop, for long words (n log n): candidate merges in a
+   * heap by (rank, position); an entry whose pair has changed since it was
+   * pushed (its left symbol was absorbed, or the pair no longer makes the same
+   * token) is skipped.
+   */
+  private mergeWithHeap(symbols: string[]): number {
+    const n = symbols.length;
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    const gone = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    const heap = new MergeHeap();
+    const offer = (at: number, right: number): void => {
+      const r = this.rank(symbols[at]!, symbols[right]!);
+      if (r !== Infinity) heap.push(r, at, symbols[at]! + symbols[right]!);
+    };
+    for (let i = 0; i + 1 < n; i++) offer(i, i + 1);
+    let left = n;
+    while (heap.size > 0) {
+      const { at, token } = heap.pop();
+      const right = next[at]!;
+      if (gone[at] || right < 0 || symbols[at]! + symbols[right]! !== token) continue;
+      symbols[at] = token;
+      gone[right] = 1;
+      left--;
+      next[at] = next[right]!;
+      if (next[at]! >= 0) prev[next[at]!] = at;
+      if (prev[at]! >= 0) offer(prev[at]!, at);
+      if (next[at]! >= 0) offer(at, next[at]!);
+    }
+    return left;
+  }
+
   private rank(left: string, right: string): number {
     return this.ranks.get(`${left} ${right}`) ?? Infinity;
+  }
+}
+
+/** A binary min-heap of candidate merges, by rank and then position. */
+class MergeHeap {
+  private readonly ranks: number[] = [];
+  private readonly ats: number[] = [];
+  private readonly tokens: string[] = [];
+
+  get size(): number {
+    return this.ranks.length;
+  }
+
+  push(rank: number, at: number, token: string): void {
+    let i = this.ranks.length;
+    this.ranks.push(rank);
+    this.ats.push(at);
+    this.tokens.push(token);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): { at: number; token: string } {
+    const top = { at: this.ats[0]!, token: this.tokens[0]! };
+    const last = this.ranks.length - 1;
+    this.swap(0, last);
+    this.ranks.pop();
+    this.ats.pop();
+    this.tokens.pop();
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < last && this.less(l, least)) least = l;
+      if (r < last && this.less(r, least)) least = r;
+      if (least === i) break;
+      this.swap(i, least);
+      i = least;
+    }
+    return top;
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.ranks[a]! < this.ranks[b]! || (this.ranks[a] === this.ranks[b] && this.ats[a]! < this.ats[b]!);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.ranks[a], this.ranks[b]] = [this.ranks[b]!, this.ranks[a]!];
+    [this.ats[a], this.ats[b]] = [this.ats[b]!, this.ats[a]!];
+    [this.tokens[a], this.tokens[b]] = [this.tokens[b]!, this.tokens[a]!];
   }
 }
