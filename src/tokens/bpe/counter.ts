@@ -76,43 +76,36 @@ export class BpeCounter {
   /** Tokens of `text` cut by the splits from `stage` on. */
   private pieces(text: string, stage: number): number {
     if (stage === this.splits.length) return this.model.count(text);
-    const re = this.splits[stage]!;
-    let total = 0;
-    let last = 0;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const at = m.index;
-      const end = re.lastIndex;
-      if (end === at) {
-        // An empty match cuts nothing; step over one character, as the Rust iterator does.
-        re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
-        continue;
-      }
-      if (at > last) total += this.pieces(text.slice(last, at), stage + 1);
-      total += this.pieces(m[0], stage + 1);
-      last = end;
-      // The recursion used other patterns; this one resumes where it stopped.
-      re.lastIndex = end;
-    }
-    if (last < text.length) total += this.pieces(last === 0 ? text : text.slice(last), stage + 1);
-    return total;
+    const next = (piece: string): number => this.pieces(piece, stage + 1);
+    return cut(this.splits[stage]!, text, next, next);
   }
 }
 
-/** One token per match of `added`, plus `rest` of each non-empty gap. */
+/** One token per match of `added`, plus `rest` of each gap. */
 function splitOut(added: RegExp, text: string, rest: (gap: string) => number): number {
+  return cut(added, text, () => 1, rest);
+}
+
+/** The sum of `match` over the matches of `re` in `text` and of `gap` over the non-empty text between them. */
+function cut(re: RegExp, text: string, match: (m: string) => number, gap: (g: string) => number): number {
   let total = 0;
   let last = 0;
-  added.lastIndex = 0;
-  for (let m = added.exec(text); m !== null; m = added.exec(text)) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const at = m.index;
-    const end = added.lastIndex;
-    if (at > last) total += rest(text.slice(last, at));
-    total++;
+    const end = re.lastIndex;
+    if (end === at) {
+      // An empty match cuts nothing; step over one character, as the Rust iterator does.
+      re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
+      continue;
+    }
+    if (at > last) total += gap(text.slice(last, at));
+    total += match(m[0]);
     last = end;
-    added.lastIndex = end;
+    // The callbacks may have run other patterns; this one resumes where it stopped.
+    re.lastIndex = end;
   }
-  if (last < text.length) total += rest(last === 0 ? text : text.slice(last));
+  if (last < text.length) total += gap(last === 0 ? text : text.slice(last));
   return total;
 }
 
