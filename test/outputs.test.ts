@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import type { CompareRow } from '../src/compare.js';
 import { writeArrowFile } from '../src/output/arrowFile.js';
-import { SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches } from '../src/output/arrowTables.js';
+import { ROLLING, SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches, timeBase, timeSeries } from '../src/output/arrowTables.js';
 import { replayLog } from '../src/pipeline.js';
 import { openLog } from '../src/read/open.js';
 import { compareCharts } from '../src/output/compareReport.js';
@@ -50,6 +50,29 @@ describe('Arrow tables', () => {
     const samples = pl.readIPC(readFileSync(join(out, 'samples.arrow')));
     expect(ts.getColumn('completed').sum()).toBe(samples.getColumn('complete_ns').dropNulls().len());
     expect(ts.getColumn('in_flight').toArray().at(-1)).toBe(samples.getColumn('complete_ns').nullCount());
+  });
+});
+
+describe('time series', () => {
+  it('TTFT percentiles are the lower percentiles of the first chunks in each trailing window (brute force over the samples)', async () => {
+    const { aggregator } = await replayLog(openLog(CASE), { streaming: true, counter: null });
+    const ts = timeSeries(aggregator);
+    const s = aggregator.samples;
+    const base = timeBase(aggregator);
+    const n = ts.startNs.length;
+    const firsts: Array<{ bucket: number; ttft: number }> = [];
+    for (let i = 0; i < s.length; i++) {
+      const first = s.firstChunkNs.get(i);
+      const ttft = s.ttftNs.get(i);
+      if (first !== null && ttft !== null) firsts.push({ bucket: Math.min(n - 1, Number((first - base) / BigInt(ts.intervalNs))), ttft });
+    }
+    expect(firsts.length).toBeGreaterThan(10);
+    for (let b = 0; b < n; b++) {
+      const window = firsts.filter((f) => f.bucket <= b && f.bucket > b - ROLLING).map((f) => f.ttft);
+      window.sort((x, y) => x - y);
+      const lower = (p: number): number | null => (window.length ? window[Math.floor((window.length - 1) * (p / 100))]! : null);
+      expect([ts.ttftP50Ns[b], ts.ttftP99Ns[b]]).toEqual([lower(50), lower(99)]);
+    }
   });
 });
 

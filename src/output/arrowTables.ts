@@ -176,7 +176,8 @@ export function timeSeries(agg: Aggregator): TimeSeries {
   for (let b = 0; b < n; b++) {
     inFlight += delta[b]!;
     ts.inFlight[b] = inFlight;
-    const window = ttftBy.slice(Math.max(0, b - ROLLING + 1), b + 1).flat().sort((x, y) => x - y);
+    // A typed array sorts numerically in native code, several times faster than a comparator sort.
+    const window = Float64Array.from(ttftBy.slice(Math.max(0, b - ROLLING + 1), b + 1).flat()).sort();
     const lower = (p: number): number | null => (window.length ? window[Math.floor((window.length - 1) * (p / 100))]! : null);
     ts.ttftP50Ns.push(lower(50));
     ts.ttftP99Ns.push(lower(99));
