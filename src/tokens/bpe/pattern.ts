@@ -9,6 +9,10 @@
 //   \w \W  letters, marks, decimal digits, connector punctuation
 //   .      any character but \n (JS also stops at \r, U+2028, U+2029)
 //   (?i:…) each letter becomes the class of its case variants
+// Each class is then checked against the binding, character by character
+// (unicodeCheck.ts): where they still differ (Unicode versions; Oniguruma's \w
+// also takes a few other numbers, like ²), texts holding those characters are
+// counted natively.
 
 export class Unsupported extends Error {}
 
@@ -23,7 +27,7 @@ const CLASS_SYNTAX = new Set('\\]-^[');
 const CASELESS = '(?i:[a-z])';
 const WORD = '\\p{L}\\p{M}\\p{Nd}\\p{Pc}';
 
-/** A compiled pattern, and the character classes (as PROBES name them) its meaning depends on. */
+/** A compiled pattern, and the character classes (as CLASSES names them) its meaning depends on. */
 export interface CompiledPattern {
   regex: RegExp;
   classes: ReadonlySet<string>;

@@ -7,9 +7,10 @@
 // Found by asking the binding itself: for every class a translated pattern can
 // use, a Split pre-tokenizer removes the class from a string of every assigned
 // code point, and the JS translation does the same; where the two leftovers
-// differ, so do the engines. Every code point JS sees as unassigned is in the
-// set too (the binding may be the newer one). About a second, so the result is
-// kept in the user's cache directory, keyed by both engines' versions.
+// differ, so do the engines. NFC (Qwen's normalizer) is compared the same way.
+// Every code point JS sees as unassigned is in the set too (the binding may be
+// the newer one). About two seconds, so the result is kept in the user's cache
+// directory, keyed by both engines' versions and the translations.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
