@@ -26,7 +26,6 @@ interface TokenizerJson {
   model?: {
     type?: string;
     dropout?: number | null;
-    unk_token?: string | null;
     continuing_subword_prefix?: string | null;
     end_of_word_suffix?: string | null;
     byte_fallback?: boolean;
@@ -45,9 +44,6 @@ interface Step {
 const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
 export class BpeCounter {
-  /** Texts holding any of these code points are left to the native binding (unicodeCheck.ts). */
-  private readonly nativeOnly: RegExp;
-
   constructor(
     /** Added tokens matched on the raw text, longest first; null when there are none. */
     private readonly rawAdded: RegExp | null,
@@ -56,10 +52,9 @@ export class BpeCounter {
     private readonly normalizedAdded: RegExp | null,
     private readonly splits: readonly RegExp[],
     private readonly model: ByteLevelBpe,
-    classes: Iterable<string>,
-  ) {
-    this.nativeOnly = nativeOnlyCodePoints(classes);
-  }
+    /** Texts holding any of these code points are left to the native binding (unicodeCheck.ts). */
+    private readonly nativeOnly: RegExp,
+  ) {}
 
   /** Tokens of `text`, as encode(text, add_special_tokens = false) gives; -1 when the text must be counted natively. */
   count(text: string): number {
@@ -192,5 +187,5 @@ export function compileBpeCounter(json: TokenizerJson): BpeCounter {
   const splits = splitPatterns(json.pre_tokenizer);
   const classes = splits.flatMap((p) => [...p.classes]);
   if (nfc) classes.push(NFC);
-  return new BpeCounter(alternation(raw), nfc, alternation(normalized), splits.map((p) => p.regex), bpeModel(json.model), classes);
+  return new BpeCounter(alternation(raw), nfc, alternation(normalized), splits.map((p) => p.regex), bpeModel(json.model), nativeOnlyCodePoints(classes));
 }
