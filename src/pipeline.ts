@@ -7,13 +7,13 @@ import { Aggregator, type TokenJob } from './replay/aggregator.js';
 import type { ChunkSink } from './replay/sampleTable.js';
 import type { BatchCounts } from './tokens/count.js';
 import type { CountableInput } from './tokens/inputs.js';
-import type { TokenizerBackend } from './tokens/textCounter.js';
+import type { BackendInUse } from './tokens/textCounter.js';
 import { DEFAULT_PROMPT_CACHE_CHARS, PromptCache, planBatch } from './tokens/promptCache.js';
 
 export interface BatchCounter {
   count(inputs: CountableInput[]): Promise<BatchCounts>;
   /** The text counter in use once loaded, and why `auto` did not pick bpe. */
-  readonly backend?: { used: TokenizerBackend; fallback: string | null } | null;
+  readonly backend?: BackendInUse | null;
 }
 
 export interface CorruptLine {

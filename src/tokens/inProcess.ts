@@ -3,13 +3,13 @@
 import type { BatchCounter } from '../pipeline.js';
 import type { BatchCounts } from './count.js';
 import type { CountableInput } from './inputs.js';
-import type { TokenizerBackend } from './textCounter.js';
+import { backendInUse, type BackendInUse } from './textCounter.js';
 import type { LoadedTokenizer } from './tokenizer.js';
 
 export class InProcessCounter implements BatchCounter {
   readonly workers = 0;
-  get backend(): { used: TokenizerBackend; fallback: string | null } {
-    return { used: this.tokenizer.text.backend, fallback: this.tokenizer.text.fallback };
+  get backend(): BackendInUse {
+    return backendInUse(this.tokenizer.text);
   }
   private chain: Promise<unknown> = Promise.resolve();
   constructor(private readonly tokenizer: LoadedTokenizer) {}

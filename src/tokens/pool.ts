@@ -20,7 +20,7 @@ import { ReplayError } from '../errors.js';
 import { NOT_COUNTED, type BatchCounts } from './count.js';
 import { allowedCpus, findTaskset, formatCpuList, planBlocks } from './cpus.js';
 import type { CountableInput } from './inputs.js';
-import type { BackendChoice, TokenizerBackend } from './textCounter.js';
+import { backendInUse, type BackendChoice, type BackendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -173,9 +173,9 @@ export class TokenizerPool {
   ready: Promise<void> = Promise.resolve();
 
   /** The counter the workers loaded (the same file gives every worker the same one); null before. */
-  private loaded: { used: TokenizerBackend; fallback: string | null } | null = null;
-  get backend(): { used: TokenizerBackend; fallback: string | null } | null {
-    return this.inProcess ? { used: this.inProcess.text.backend, fallback: this.inProcess.text.fallback } : this.loaded;
+  private loaded: BackendInUse | null = null;
+  get backend(): BackendInUse | null {
+    return this.inProcess ? backendInUse(this.inProcess.text) : this.loaded;
   }
 
   /** Worker processes (0: counting in this process). */
@@ -298,7 +298,7 @@ export class TokenizerPool {
       case 'ready':
         p.ready = true;
         p.observedCpus = m.cpus;
-        this.loaded = { used: m.backend, fallback: m.fallback };
+        this.loaded = m.backend;
         clearTimeout(p.startTimer!);
         slot.startFailures = 0;
         if (this.starting && this.slots.every((s) => s.proc?.ready)) this.starting.resolve();

@@ -13,6 +13,11 @@ import { toWellFormed } from './wellFormed.js';
 
 export type TokenizerBackend = 'bpe' | 'native' | 'js';
 export type BackendChoice = TokenizerBackend | 'auto';
+/** The counter a run used, and why `auto` did not pick bpe (for the manifest). */
+export interface BackendInUse {
+  used: TokenizerBackend;
+  fallback: string | null;
+}
 
 export interface TextCounter {
   readonly backend: TokenizerBackend;
@@ -90,6 +95,10 @@ class JsTextCounter implements TextCounter {
   async countTexts(texts: readonly string[]): Promise<number[]> {
     return texts.map((t) => this.tokenizer.encode(toWellFormed(t), { add_special_tokens: false }).ids.length);
   }
+}
+
+export function backendInUse(counter: TextCounter): BackendInUse {
+  return { used: counter.backend, fallback: counter.fallback };
 }
 
 /**

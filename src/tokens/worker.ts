@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { BatchCounts } from './count.js';
 import { parseCpuList } from './cpus.js';
 import type { CountableInput } from './inputs.js';
-import type { BackendChoice, TokenizerBackend } from './textCounter.js';
+import { backendInUse, type BackendChoice, type BackendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 
 export type ToWorker =
@@ -33,8 +33,8 @@ export type ToWorker =
   | { type: 'sleep'; ms: number; block?: boolean };
 
 export type FromWorker =
-  /** `cpus`: the affinity this process actually has (null off Linux); `backend`: the counter loaded, and why `auto` fell back. */
-  | { type: 'ready'; pid: number; cpus: number[] | null; backend: TokenizerBackend; fallback: string | null }
+  /** `cpus`: the affinity this process actually has (null off Linux); `backend`: the counter loaded. */
+  | { type: 'ready'; pid: number; cpus: number[] | null; backend: BackendInUse }
   | { type: 'result'; id: number; counts: Int32Array; notes: Record<string, number> }
   | { type: 'error'; id: number | null; message: string };
 
@@ -61,7 +61,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig);
     // Warm up: the first encode starts the libuv and rayon threads (with our mask).
     await tokenizer.text.countTexts(['warm up the tokenizer']);
-    send({ type: 'ready', pid: process.pid, cpus: ownAffinity(), backend: tokenizer.text.backend, fallback: tokenizer.text.fallback });
+    send({ type: 'ready', pid: process.pid, cpus: ownAffinity(), backend: backendInUse(tokenizer.text) });
   } catch (err) {
     send({ type: 'error', id: null, message: (err as Error).message });
   }

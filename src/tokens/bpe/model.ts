@@ -50,12 +50,8 @@ export class ByteLevelBpe {
     const bytes = Buffer.from(word, 'utf8');
     if (bytes.length === 1) return 1;
     const symbols = new Array<string>(bytes.length);
-    let whole = '';
-    for (let i = 0; i < bytes.length; i++) {
-      symbols[i] = BYTE_CHARS[bytes[i]!]!;
-      whole += symbols[i];
-    }
-    if (this.ignoreMerges && this.vocab.has(whole)) return 1;
+    for (let i = 0; i < bytes.length; i++) symbols[i] = BYTE_CHARS[bytes[i]!]!;
+    if (this.ignoreMerges && this.vocab.has(symbols.join(''))) return 1;
     if (symbols.length > SCAN_SYMBOLS) return this.mergeWithHeap(symbols);
     // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]), Infinity when it does not merge.
     const ranks = new Array<number>(symbols.length - 1);

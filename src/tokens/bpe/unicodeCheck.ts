@@ -12,10 +12,11 @@
 // the newer one). About two seconds, so the result is kept in the user's cache
 // directory, keyed by both engines' versions and the translations.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeAtomic } from '../../output/atomic.js';
 import { CLASSES, translate } from './pattern.js';
 
 const require = createRequire(import.meta.url);
@@ -136,10 +137,7 @@ function disagreements(): Record<string, number[]> {
   const probed = probeDisagreements();
   cached = probed;
   try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(probed));
-    renameSync(tmp, file);
+    writeAtomic(file, JSON.stringify(probed));
   } catch {
     // An unwritable cache only costs the probe again next time.
   }
