@@ -31,7 +31,7 @@ if (!file) {
 const { readLines } = await import('../dist/read/lines.js');
 const { decodeLogLine } = await import('../dist/decode/events.js');
 const { splitRanges } = await import('../dist/read/ranges.js');
-const { cpuCount } = await import('../dist/tokens/cpus.js');
+const { cpuCount } = await import('../dist/base/cpus.js');
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : cpuCount();
 
 // One range per thread: the same reader and decoder as (1), on the range's bytes only.

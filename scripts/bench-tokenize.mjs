@@ -143,7 +143,7 @@ async function main() {
   const rounds = Number(opt(args, '--rounds', '1'));
   const naiveN = Math.min(n, Number(opt(args, '--naive-texts', '2000')));
   const { TokenizerPool, defaultWorkers } = await import('../dist/tokens/pool.js');
-  const { allowedCpus } = await import('../dist/tokens/cpus.js');
+  const { allowedCpus } = await import('../dist/base/cpus.js');
   const cpus = allowedCpus();
   const cores = cpus.length;
   const texts = makeTexts(n);

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { decodeLogLine } from '../dist/decode/events.js';
 import { readLines } from '../dist/read/lines.js';
 import { openLog } from '../dist/read/open.js';
-import { oslInput, tpotInput } from '../dist/replay/outputParts.js';
-import { cpuCount } from '../dist/tokens/cpus.js';
+import { oslInput, tpotInput } from '../dist/aggregate/outputParts.js';
+import { cpuCount } from '../dist/base/cpus.js';
 import { generate } from './gen-log.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

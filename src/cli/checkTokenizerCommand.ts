@@ -1,5 +1,5 @@
 // Wiring and text output for `replay check-tokenizer`.
-import { checkTokenizer, type CheckReport } from '../checkTokenizer.js';
+import { checkTokenizer, type CheckReport } from '../commands/checkTokenizer.js';
 import { locateRun } from '../run/runDir.js';
 import { tokenizerFromPath } from '../tokens/resolve.js';
 import { loadTextCounter } from '../tokens/textCounter.js';

@@ -2,18 +2,18 @@
 // work lives in the modules it calls.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
-import type { PyJson } from '../output/pyjson.js';
+import type { PyJson } from '../model/json.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareSummaries, formatCompare, loadSummaries } from '../compare.js';
-import { writeAtomic } from '../output/atomic.js';
+import { compareSummaries, formatCompare, loadSummaries } from '../summary/compare.js';
+import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
-import { recompute } from '../recompute.js';
-import { formatRescue } from '../rescue.js';
-import { REPLAY_VERSION } from '../version.js';
+import { recompute } from '../commands/recompute.js';
+import { formatRescue } from '../summary/rescue.js';
+import { REPLAY_VERSION } from '../base/version.js';
 import { progressReporter } from './progress.js';
 import { exitCleanlyOnSignals } from './signals.js';
 

@@ -1,7 +1,7 @@
 // A one-line progress display on stderr, only when stderr is a terminal (quiet
 // in pipes and CI): lines read, texts counted, tokens/s, ETA from bytes read.
 import { statSync } from 'node:fs';
-import type { ReplayProgress } from '../pipeline.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
 
 export interface Progress {
   update: (p: ReplayProgress) => void;

@@ -1,7 +1,7 @@
 // Ctrl-C or SIGTERM mid-run: stop the workers, remove half-written outputs,
 // say so in one line, exit 130. Outputs are only ever renamed into place at the
 // end, so nothing partial is left behind.
-import { removePendingWrites } from '../output/atomic.js';
+import { removePendingWrites } from '../base/atomic.js';
 import { killAllWorkers } from '../tokens/pool.js';
 
 export const EXIT_INTERRUPTED = 130;

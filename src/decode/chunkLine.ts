@@ -5,7 +5,7 @@
 // and returns null for anything else, which then takes the general decoder. It
 // accepts only lines the general decoder decodes to the same event (a test
 // checks this on mutated lines).
-import type { EventRecord } from './events.js';
+import type { EventRecord } from '../model/events.js';
 import { Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.js';
 
 const PREFIX = new Literal('{"event_type":"sample.recv_');

@@ -7,7 +7,7 @@
 // escapes, invalid UTF-8) returns null and takes the general decoder; a line
 // this accepts decodes the same there (a test checks this on mutated lines).
 import { isUtf8 } from 'node:buffer';
-import { Chunks, type EventRecord, type OutputField } from './events.js';
+import { Chunks, type EventRecord, type OutputField } from '../model/events.js';
 import { Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.js';
 
 const PREFIX = new Literal('{"event_type":"sample.complete');

@@ -1,22 +1,13 @@
 // Strict decoding of one events.jsonl line into an EventRecord, accepting and
 // rejecting exactly what the reference's msgspec decoder does (SPEC §1).
 // A rejected line yields a reason; the caller counts and reports it.
-import type { Json, JsonObject } from '../tokens/inputs.js';
-import { hasIntegralFloat, parseJsonKeepFloats } from './pyFloat.js';
+import type { Json, JsonObject } from '../model/json.js';
+import { Chunks, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
+import { hasIntegralFloat, parseJsonKeepFloats } from '../py/json.js';
 import type { Line } from '../read/lines.js';
 import { decodeChunkLine } from './chunkLine.js';
 import { decodeCompleteLine } from './completeLine.js';
 import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
-
-export type SessionEvent =
-  | 'session.started'
-  | 'session.ended'
-  | 'session.stop_loadgen'
-  | 'session.start_performance_tracking'
-  | 'session.stop_performance_tracking';
-export type SampleEvent = 'sample.issued' | 'sample.recv_first' | 'sample.recv_non_first' | 'sample.complete';
-export type ErrorEvent = 'error.generic' | 'error.loadgen' | 'error.session' | 'error.client';
-export type EventType = SessionEvent | SampleEvent | ErrorEvent;
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
@@ -33,68 +24,6 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'error.session',
   'error.client',
 ]);
-
-export interface PromptData {
-  tag: 'PromptData';
-  text: string | null;
-  tokenIdsCount: number | null;
-  messages: JsonObject[] | null;
-  tools: JsonObject[] | null;
-  chatTemplateKwargs: JsonObject | null;
-  chatTemplate: string | null;
-  toolChoice: string | JsonObject | null;
-}
-
-/**
- * A streamed field, logged as the list of its chunks: how many, the first, and
- * the rest joined — all the metrics read (OSL counts first + rest, TPOT the rest).
- */
-export class Chunks {
-  constructor(
-    readonly count: number,
-    readonly first: string,
-    readonly rest: string,
-  ) {}
-
-  static of(parts: readonly string[]): Chunks {
-    return new Chunks(parts.length, parts[0] ?? '', parts.slice(1).join(''));
-  }
-
-  get text(): string {
-    return this.first + this.rest;
-  }
-}
-
-/** A streamed field is its chunks; a non-streamed one a plain string. */
-export type OutputField = string | Chunks;
-
-export interface TextModelOutput {
-  tag: 'TextModelOutput';
-  output: OutputField;
-  reasoning: OutputField | null;
-  /** Either a list of call objects, or a list of per-chunk lists of partial calls. */
-  toolCalls: Json[] | null;
-}
-
-export interface ErrorData {
-  tag: 'ErrorData';
-  errorType: string;
-  errorMessage: string;
-}
-
-export type EventData = PromptData | TextModelOutput | ErrorData;
-
-export interface EventRecord {
-  eventType: EventType;
-  /** Exact: monotonic ns can exceed 2^53. */
-  timestampNs: bigint;
-  sampleUuid: string;
-  conversationId: string;
-  turn: number | null;
-  data: EventData | null;
-  finishReason: string | undefined;
-  workerId: number | undefined;
-}
 
 export type DecodeResult = { ok: true; event: EventRecord } | { ok: false; reason: string };
 

@@ -5,11 +5,12 @@
 // One more thread hashes the file meanwhile (the manifest's sha256).
 import { statSync } from 'node:fs';
 import { Piscina } from 'piscina';
-import { builtSibling } from '../distPath.js';
+import { builtSibling } from '../base/distPath.js';
 import { Line } from '../read/lines.js';
 import { splitRanges } from '../read/ranges.js';
 import type { DecodedBatch } from './batches.js';
-import { Chunks, decodeLogLine, type DecodeResult, type EventRecord, type OutputField, type TextModelOutput } from './events.js';
+import { Chunks, type EventRecord, type OutputField, type TextModelOutput } from '../model/events.js';
+import { decodeLogLine, type DecodeResult } from './events.js';
 import { LineKind, type DecodedRange, type RangeTask } from './rangeWorker.js';
 
 const SEGMENT_BYTES = 32 << 20;

@@ -9,7 +9,7 @@ import { readLines } from '../read/lines.js';
 import { openRange, type ByteRange } from '../read/ranges.js';
 import { decodeChunkLine } from './chunkLine.js';
 import { decodeCompleteLine } from './completeLine.js';
-import type { EventRecord } from './events.js';
+import type { EventRecord } from '../model/events.js';
 
 /**
  * Per line: bytes to decode on the main thread, a chunk line (first / later), a line too long to

@@ -4,8 +4,8 @@
 // Times are ns relative to session.started (or the first event); null means
 // "did not happen" (no first chunk, not completed, not counted).
 import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from 'apache-arrow';
-import type { Aggregator } from '../replay/aggregator.js';
-import type { StringColumn } from '../replay/columns.js';
+import type { Aggregator } from '../aggregate/aggregator.js';
+import type { StringColumn } from '../model/columns.js';
 
 /** Session start, or the first issue when the log has no session.started. */
 export function timeBase(agg: Aggregator): bigint {

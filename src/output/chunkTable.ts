@@ -3,7 +3,7 @@
 // has. Also keeps what the ITL chart and conventions table need: the exact
 // count and sum of inter-chunk gaps, and a deterministic uniform sample of them.
 import { Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
-import type { ChunkSink } from '../replay/sampleTable.js';
+import type { ChunkSink } from '../aggregate/sampleTable.js';
 import { ArrowFileWriter } from './arrowFile.js';
 
 const ROWS_PER_BATCH = 1 << 16;

@@ -1,6 +1,6 @@
 // `replay compare --report`: one self-contained HTML page with the comparison
 // table and its charts (inline SVG, no scripts, no network).
-import type { CompareRow } from '../compare.js';
+import type { CompareRow } from '../summary/compare.js';
 import { compareBarsChart, compareChangeChart, renderSvg, type Spec } from './charts.js';
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

@@ -1,7 +1,7 @@
 // The same run under other tools' metric conventions, so numbers from
 // different benchmarks can be reconciled. Pure: sample table in, rows out.
 // Over tracked, successfully completed samples; ns.
-import type { SampleTable } from '../replay/sampleTable.js';
+import type { SampleTable } from '../aggregate/sampleTable.js';
 import type { ItlStats } from './chunkTable.js';
 
 export interface ConventionRow {

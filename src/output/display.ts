@@ -1,5 +1,5 @@
 // The human summary, in the layout of the reference's report.txt (Report.display).
-import type { PyJson } from './pyjson.js';
+import type { PyJson } from '../model/json.js';
 
 type Dict = { [k: string]: PyJson | undefined };
 const num = (v: PyJson | undefined): number | null => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null);

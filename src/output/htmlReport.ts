@@ -2,7 +2,7 @@
 // (inline SVG, no network), conventions, and original-vs-corrected changes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FieldChange } from '../rescue.js';
+import type { FieldChange } from '../summary/rescue.js';
 import type { ConventionRow } from './conventions.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -3,8 +3,8 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Aggregator } from '../replay/aggregator.js';
-import { writeAtomic } from './atomic.js';
+import type { Aggregator } from '../aggregate/aggregator.js';
+import { writeAtomic } from '../base/atomic.js';
 import { writeArrowFile } from './arrowFile.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
 import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';

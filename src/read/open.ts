@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { PassThrough, type Readable } from 'node:stream';
 
 const CHUNK = 1 << 20;

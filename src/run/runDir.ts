@@ -3,8 +3,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parsePyJson, type PyJson } from '../output/pyjson.js';
-import { ReplayError } from '../errors.js';
+import { parsePyJson } from '../py/json.js';
+import { type PyJson } from '../model/json.js';
+import { ReplayError } from '../base/errors.js';
 
 export interface RunFiles {
   /** The events log, or '-' for stdin. */

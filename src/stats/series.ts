@@ -1,6 +1,6 @@
 // One metric series: exact rollups while recording, then the reference's
 // final statistics (registry.py SeriesSampler + report.py _series_to_metric_dict).
-import { Float64Column } from '../replay/columns.js';
+import { Float64Column } from '../model/columns.js';
 import { ratioToDouble } from './exact.js';
 import { esPercentileEstimate, esTargetsFromGrid } from './earlyStopping.js';
 import { HISTOGRAM_BUCKETS, PERCENTILE_GRID, histogramCounts, logSpacedEdges, percentileLower } from './percentiles.js';

@@ -4,14 +4,14 @@
 // Rendering follows Python's jinja2 (./pyJinja.ts), because a template that
 // raises switches the reference to its plain-text fallback: it must raise
 // exactly where Python raises, and print exactly what Python prints.
-import type { Json, JsonObject, MessageInput, PromptInput } from './inputs.js';
-import { PyFloat, parseJsonKeepFloats } from '../decode/pyFloat.js';
-import { pyFloat } from '../output/pyjson.js';
-import { pyCompactJson } from './pyCompactJson.js';
-import { PyError, PyTemplate, iterate, pyJsonLoads, toVal, truthy, type Dict, type Val } from './pyJinja.js';
-import type { TextCounter } from './textCounter.js';
+import { type Json, type JsonObject, PyFloat } from '../model/json.js';
+import type { MessageInput, PromptInput } from '../model/inputs.js';
+import { parseJsonKeepFloats, pyCompactJson } from '../py/json.js';
+import { pyFloat } from '../py/float.js';
+import { PyError, PyTemplate, iterate, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja.js';
+import type { TextCounter } from '../model/counting.js';
 
-export { pyStrip } from './pyJinja.js';
+export { pyStrip } from '../py/jinja.js';
 
 /** What to count for one structured input, and how to turn the count into the metric. */
 export type CountPlan =

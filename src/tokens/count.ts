@@ -2,17 +2,8 @@
 // loaded: inside pool workers, or in-process with --workers 0. Every text of a
 // batch (plain, rendered, or fallback) goes to the tokenizer in one call.
 import { ChatTemplate, type CountPlan } from './chatTemplate.js';
-import type { CountableInput } from './inputs.js';
-import type { TextCounter } from './textCounter.js';
-
-/** Per-input count, or NOT_COUNTED when the input could not be counted. */
-export const NOT_COUNTED = -1;
-
-export interface BatchCounts {
-  counts: Int32Array;
-  /** Why inputs were not counted, or were counted through a fallback: reason -> occurrences. */
-  notes: Record<string, number>;
-}
+import type { CountableInput } from '../model/inputs.js';
+import { type BatchCounts, NOT_COUNTED, type TextCounter } from '../model/counting.js';
 
 let noTemplate: ChatTemplate | null = null;
 

@@ -1,9 +1,8 @@
 // Counting on the main thread (--workers 0): the same countBatch the pool
 // workers run, with no processes in between.
-import type { BatchCounter } from '../pipeline.js';
-import type { BatchCounts } from './count.js';
-import type { CountableInput } from './inputs.js';
-import { backendInUse, type BackendInUse } from './textCounter.js';
+import { type BackendInUse, type BatchCounter, type BatchCounts } from '../model/counting.js';
+import type { CountableInput } from '../model/inputs.js';
+import { backendInUse } from './textCounter.js';
 import type { LoadedTokenizer } from './tokenizer.js';
 
 export class InProcessCounter implements BatchCounter {

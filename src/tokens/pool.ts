@@ -15,12 +15,12 @@
 // fails MAX_ATTEMPTS times resolves with every count NOT_COUNTED and a note.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { builtSibling } from '../distPath.js';
-import { ReplayError } from '../errors.js';
-import { NOT_COUNTED, type BatchCounts } from './count.js';
-import { allowedCpus, findTaskset, formatCpuList, planBlocks } from './cpus.js';
-import type { CountableInput } from './inputs.js';
-import { backendInUse, type BackendChoice, type BackendInUse } from './textCounter.js';
+import { builtSibling } from '../base/distPath.js';
+import { ReplayError } from '../base/errors.js';
+import { type BackendChoice, type BackendInUse, type BatchCounts, NOT_COUNTED } from '../model/counting.js';
+import { allowedCpus, findTaskset, formatCpuList, planBlocks } from '../base/cpus.js';
+import type { CountableInput } from '../model/inputs.js';
+import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './worker.js';
 

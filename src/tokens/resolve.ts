@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 
 export interface TokenizerFiles {
   tokenizerJson: string;

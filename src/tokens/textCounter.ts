@@ -10,22 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { compileBpeCounter, Unsupported, type BpeCounter } from './bpe/counter.js';
 import { toWellFormed } from './wellFormed.js';
-
-export type TokenizerBackend = 'bpe' | 'native' | 'js';
-export type BackendChoice = TokenizerBackend | 'auto';
-/** The counter a run used, and why `auto` did not pick bpe (for the manifest). */
-export interface BackendInUse {
-  used: TokenizerBackend;
-  fallback: string | null;
-}
-
-export interface TextCounter {
-  readonly backend: TokenizerBackend;
-  /** Why `auto` did not pick bpe (null when it did, or was not asked). */
-  readonly fallback: string | null;
-  /** Token counts for each text, in order. */
-  countTexts(texts: readonly string[]): Promise<number[]>;
-}
+import type { BackendChoice, BackendInUse, TextCounter } from '../model/counting.js';
 
 const require = createRequire(import.meta.url);
 

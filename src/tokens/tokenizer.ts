@@ -2,9 +2,10 @@
 // tokenizer_config.json, ready to count any batch of inputs.
 import { readFileSync } from 'node:fs';
 import { ChatTemplate, type ChatTemplateSource } from './chatTemplate.js';
-import { countBatch, type BatchCounts } from './count.js';
-import type { CountableInput } from './inputs.js';
-import { loadTextCounter, type BackendChoice, type TextCounter } from './textCounter.js';
+import { countBatch } from './count.js';
+import { type BackendChoice, type BatchCounts, type TextCounter } from '../model/counting.js';
+import type { CountableInput } from '../model/inputs.js';
+import { loadTextCounter } from './textCounter.js';
 
 export interface LoadedTokenizer {
   text: TextCounter;

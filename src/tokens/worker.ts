@@ -17,10 +17,10 @@
 // which measured slower here (scripts/bench-tokenize.mjs, pool.ts header). The
 // pool keeps the next batch queued here so the worker never waits on IPC.
 import { readFileSync } from 'node:fs';
-import type { BatchCounts } from './count.js';
-import { parseCpuList } from './cpus.js';
-import type { CountableInput } from './inputs.js';
-import { backendInUse, type BackendChoice, type BackendInUse } from './textCounter.js';
+import { type BackendChoice, type BackendInUse, type BatchCounts } from '../model/counting.js';
+import { parseCpuList } from '../base/cpus.js';
+import type { CountableInput } from '../model/inputs.js';
+import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 
 export type ToWorker =

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeAtomic } from '../../output/atomic.js';
+import { writeAtomic } from '../../base/atomic.js';
 import { CLASSES, translate } from './pattern.js';
 
 const require = createRequire(import.meta.url);
