@@ -6,7 +6,7 @@ import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { compareSummaries, formatCompare, loadSummaries } from '../summary/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz too), a run directory holding one, or - for stdin' })
-          .option('tokenizer', { type: 'string', describe: 'tokenizer.json, or a model directory holding it; default: the model named in config.yaml, found in the local Hugging Face cache. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
+          .option('tokenizer', { type: 'string', describe: 'tokenizer.json, a model directory holding it, or a model id (org/name) found in the local Hugging Face cache (a path that exists wins); default: the model named in config.yaml, found the same way. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
           .option('tokenizer-backend', {
             choices: ['auto', 'bpe', 'native', 'js'] as const,
             default: 'auto' as const,
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('early-stopping', { type: 'boolean', describe: 'Add MLPerf early-stopping estimates to TTFT/TPOT/latency; default: as the original summary or config.yaml had it' })
           .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
           .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
-          .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
+          .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/, or <name>.replay/ beside a log not named events.jsonl; required when the log is read from stdin' })
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
           .option('chunks', { type: 'boolean', default: false, describe: 'Also write chunks.arrow, one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' })
@@ -84,10 +84,9 @@ export async function main(argv: string[]): Promise<number> {
         });
         progress?.done();
         for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-        if (!args.quiet) {
-          process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n`);
-          process.stdout.write(`\nwrote ${result.summaryPath}\n`);
-        }
+        if (!args.quiet) process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n\n`);
+        // Always, even with --quiet: where the outputs went.
+        process.stdout.write(`wrote ${result.outDir}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
         if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${formatRescue(result.rescue)}`);
         if (result.backupPath) process.stdout.write(`replaced the original summary; backup: ${result.backupPath}\n`);
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
@@ -99,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     (y) =>
       y
         .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl or a run directory' })
-        .option('tokenizer', { type: 'string', demandOption: true, describe: 'tokenizer.json, or a model directory holding it' })
+        .option('tokenizer', { type: 'string', describe: "tokenizer.json, a model directory holding it, or a cached model id (org/name); default: the run's own, as recompute picks it" })
         .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {

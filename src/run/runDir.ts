@@ -42,6 +42,19 @@ export function locateRun(input: string): RunFiles {
   };
 }
 
+/**
+ * Where outputs go without --out: a run directory's (or an events.jsonl's) replay/;
+ * for a log of another name, <dir>/<name>.replay/ beside it, so that two logs in one
+ * directory do not overwrite each other; null for standard input (the caller asks for --out).
+ */
+export function defaultOutDir(files: RunFiles): string | null {
+  if (files.events === '-') return null;
+  const name = basename(files.events);
+  if (LOG_NAMES.includes(name)) return join(dirname(files.events), 'replay');
+  const stem = name.replace(/\.(gz|zst)$/, '').replace(/\.jsonl?$/, '');
+  return join(dirname(files.events), `${stem || name}.replay`);
+}
+
 export interface RunConfig {
   /** model_params.streaming: true (on), false (off), null (auto / absent). */
   streaming: boolean | null;
