@@ -7,7 +7,8 @@ import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { compareSummaries, formatCompare, loadSummaries } from '../summary/compare.js';
+import { compareSummaries, formatCompare } from '../summary/compare.js';
+import { loadCompareRuns } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
@@ -122,20 +123,22 @@ export async function main(argv: string[]): Promise<number> {
   );
   parser.command(
     'compare <inputs..>',
-    'Compare summaries (result_summary.json files or run directories): key metrics side by side, each change relative to the first.',
+    "Compare summaries (result_summary.json files or run directories): key metrics side by side, each change relative to the first; each run labelled from its config.yaml and flagged when incomplete.",
     (y) =>
       y
-        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'two or more summaries or run directories' })
+        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "two or more summaries or run directories (a run directory: its replay/ summary, else its own performance/ one)" })
+        .option('label', { type: 'string', array: true, describe: 'Column labels, one per input in order (default: model · load pattern and concurrency or QPS, from the run)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
         .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table and charts) to this file' }),
     async (args) => {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
-      const { names, summaries } = loadSummaries(inputs);
+      const { runs, summaries } = loadCompareRuns(inputs, (args.label as string[] | undefined) ?? []);
       const rows = compareSummaries(summaries);
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs: names, rows }, null, 2)}\n` : formatCompare(names, rows));
+      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : formatCompare(runs, rows));
       if (args.report) {
-        writeAtomic(args.report, await buildCompareReport(names, rows));
+        writeAtomic(args.report, await buildCompareReport(runs.map((r) => (r.complete ? r.label : `${r.label} (incomplete)`)), rows));
         if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
       }
     },

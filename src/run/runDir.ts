@@ -62,6 +62,8 @@ export interface RunConfig {
   /** Poisson runs report QPS/TPS over the legacy LoadGen window unless they opted out. */
   legacyLoadgenWindow: boolean | null;
   tokenizerName: string | null;
+  /** model_params.name: the model the run was made with. */
+  modelName: string | null;
   /** The summary's run_config block, built from config.yaml as the reference does. */
   runConfig: PyJson | null;
 }
@@ -103,6 +105,7 @@ export function readConfigYaml(path: string): RunConfig {
     earlyStopping: es && typeof es['enabled'] === 'boolean' ? es['enabled'] : null,
     legacyLoadgenWindow: load ? load['type'] === 'poisson' && load['use_legacy_loadgen_qps_metrics'] !== false : null,
     tokenizerName,
+    modelName: typeof model['name'] === 'string' && model['name'] ? model['name'] : null,
     runConfig,
   };
 }
