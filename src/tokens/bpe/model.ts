@@ -1,8 +1,11 @@
-// Byte-level BPE, counting only. A word's UTF-8 bytes are mapped to the
-// byte-level alphabet (GPT-2's bytes_to_unicode), then merges apply lowest rank
-// first, leftmost among equal ranks — the order the Rust library's merge queue
-// pops them in — and the count is the number of symbols left. No ids, offsets
-// or token strings are built, and counts of words seen before are cached.
+// BPE, counting only. A word becomes its initial symbols through the model's
+// alphabet — byte-level (GPT-2's bytes_to_unicode: every UTF-8 byte one symbol)
+// or characters (SentencePiece style: each character that is a token, else its
+// bytes as <0xXX> tokens with byte fallback, else the unknown token) — then
+// merges apply lowest rank first, leftmost among equal ranks — the order the
+// Rust library's merge queue pops them in — and the count is the number of
+// symbols left. No ids, offsets or token strings are built, and counts of words
+// seen before are cached.
 
 /** GPT-2's byte -> character table: printable bytes map to themselves, the rest to U+0100 onwards. */
 export const BYTE_CHARS: readonly string[] = (() => {
@@ -22,16 +25,81 @@ const CACHE_WORD_CHARS = 256;
 /** Up to this many symbols a word is merged by scanning for the lowest rank (quadratic, fast when short); longer ones through a heap. */
 const SCAN_SYMBOLS = 64;
 
-export class ByteLevelBpe {
+/** How a word becomes the model's initial symbols, and how the vocabulary spells the whole word. */
+export interface Alphabet {
+  symbols(word: string): string[];
+  /** The word as a vocabulary entry (what ignore_merges looks up), given its symbols. */
+  spelled(word: string, symbols: readonly string[]): string;
+}
+
+/** GPT-2 byte-level: each UTF-8 byte is one symbol of BYTE_CHARS. */
+export const BYTE_LEVEL: Alphabet = {
+  symbols(word) {
+    const bytes = Buffer.from(word, 'utf8');
+    const symbols = new Array<string>(bytes.length);
+    for (let i = 0; i < bytes.length; i++) symbols[i] = BYTE_CHARS[bytes[i]!]!;
+    return symbols;
+  },
+  spelled(_word, symbols) {
+    return symbols.join('');
+  },
+};
+
+/** The byte-fallback token of byte b, as the Rust library spells it (format!("<{b:#04X}>")). */
+export const byteToken = (b: number): string => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+
+/**
+ * Characters (Rust's merge_word): a character that is a token is one symbol; else,
+ * with byte fallback and all its bytes' tokens in the vocabulary, one symbol per byte;
+ * else the unknown token (consecutive ones fused into one with fuse_unk); else nothing.
+ */
+export function charAlphabet(vocab: ReadonlySet<string>, opts: { byteFallback: boolean; unk: string | null; fuseUnk: boolean }): Alphabet {
+  const bytes = BYTE_CHARS.map((_, b) => byteToken(b));
+  return {
+    symbols(word) {
+      const out: string[] = [];
+      let unkPending = false;
+      for (const ch of word) {
+        if (vocab.has(ch)) {
+          if (unkPending) out.push(opts.unk!);
+          unkPending = false;
+          out.push(ch);
+          continue;
+        }
+        if (opts.byteFallback) {
+          const b = Buffer.from(ch, 'utf8');
+          let all = true;
+          for (let i = 0; i < b.length && all; i++) all = vocab.has(bytes[b[i]!]!);
+          if (all) {
+            // The Rust loop continues here without flushing a pending unknown token: it comes after these bytes.
+            for (let i = 0; i < b.length; i++) out.push(bytes[b[i]!]!);
+            continue;
+          }
+        }
+        if (opts.unk === null) continue;
+        if (unkPending && !opts.fuseUnk) out.push(opts.unk);
+        unkPending = true;
+      }
+      if (unkPending) out.push(opts.unk!);
+      return out;
+    },
+    spelled(word) {
+      return word;
+    },
+  };
+}
+
+export class BpeModel {
   private readonly cache = new Map<string, number>();
 
   constructor(
-    /** Token strings (byte-level alphabet) of the vocabulary. */
+    /** Token strings of the vocabulary (in the alphabet's spelling). */
     private readonly vocab: ReadonlySet<string>,
     /** "left right" -> merge rank. */
     private readonly ranks: ReadonlyMap<string, number>,
     /** A word that is itself in the vocabulary is one token (Llama 3's ignore_merges). */
     private readonly ignoreMerges: boolean,
+    private readonly alphabet: Alphabet = BYTE_LEVEL,
   ) {}
 
   /** Tokens of one pre-tokenized word (any non-empty string). */
@@ -47,11 +115,9 @@ export class ByteLevelBpe {
   }
 
   private merge(word: string): number {
-    const bytes = Buffer.from(word, 'utf8');
-    if (bytes.length === 1) return 1;
-    const symbols = new Array<string>(bytes.length);
-    for (let i = 0; i < bytes.length; i++) symbols[i] = BYTE_CHARS[bytes[i]!]!;
-    if (this.ignoreMerges && this.vocab.has(symbols.join(''))) return 1;
+    const symbols = this.alphabet.symbols(word);
+    if (this.ignoreMerges && this.vocab.has(this.alphabet.spelled(word, symbols))) return 1;
+    if (symbols.length <= 1) return symbols.length;
     if (symbols.length > SCAN_SYMBOLS) return this.mergeWithHeap(symbols);
     // ranks[i]: rank of the pair (symbols[i], symbols[i + 1]), Infinity when it does not merge.
     const ranks = new Array<number>(symbols.length - 1);
