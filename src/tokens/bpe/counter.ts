@@ -190,8 +190,15 @@ export function compileBpeCounter(json: TokenizerJson): BpeCounter {
   for (const t of json.added_tokens ?? []) {
     if (t.single_word || t.lstrip || t.rstrip) unsupported(`the added token ${JSON.stringify(t.content)} (single_word/lstrip/rstrip)`);
     if (t.content === '') continue;
-    if (t.normalized && normalizer.nfc) unsupported(`the normalized added token ${JSON.stringify(t.content)} with NFC`);
-    (t.normalized ? normalized : raw).push(t.content);
+    if (!t.normalized) {
+      raw.push(t.content);
+      continue;
+    }
+    if (normalizer.nfc) unsupported(`the normalized added token ${JSON.stringify(t.content)} with NFC`);
+    // The library matches a normalized token by its own content normalized (e.g. "<s>" as "▁<s>" after Prepend).
+    const spelled = normalizer.apply ? normalizer.apply(t.content) : t.content;
+    if (spelled === '') unsupported(`the normalized added token ${JSON.stringify(t.content)}, empty once normalized`);
+    normalized.push(spelled);
   }
   const { stages, byteLevel } = splitStages(json.pre_tokenizer);
   const model = checkModel(json.model);
