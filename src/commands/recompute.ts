@@ -98,12 +98,12 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   // The chat template is settled once, here, and handed to every worker: the manifest names the one they use.
   const chat: ChatSetup | null = tokenizer.value ? readChatSetup(tokenizer.value) : null;
   if (tokenizer.value && chat) {
-    const files = tokenizer.value;
+    const tok = tokenizer.value;
     counter = opts.makeCounter
-      ? await opts.makeCounter(files, backend, opts.workers, chat.config)
+      ? await opts.makeCounter(tok, backend, opts.workers, chat.config)
       : opts.workers === 0
-        ? new InProcessCounter(await loadRunTokenizer(files, backend, chat.config))
-        : TokenizerPool.launch({ tokenizerJson: files.tokenizerJson, tokenizerConfig: files.tokenizerConfig, chatSetup: chat.config, backend, workers: opts.workers });
+        ? new InProcessCounter(await loadRunTokenizer(tok, backend, chat.config))
+        : TokenizerPool.launch({ tokenizerJson: tok.tokenizerJson, tokenizerConfig: tok.tokenizerConfig, chatSetup: chat.config, backend, workers: opts.workers });
     for (const f of chat.provenance.ignored) warnings.push(`${f}: not used — ${IGNORED_TEMPLATE_NOTE}${chat.provenance.source ? '' : '; this tokenizer has no chat template, so chat inputs are counted as plain text, as the reference does'}`);
   }
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.

@@ -98,11 +98,26 @@ describe('forms the counter refuses (auto counts them with the native binding)',
     ['a Split regex that merges its matches', { ...llama2, pre_tokenizer: { type: 'Split', pattern: { Regex: ' ' }, behavior: 'MergedWithPrevious', invert: false } }],
     ['a Replace by regex', { ...llama2, normalizer: { type: 'Replace', pattern: { Regex: ' ' }, content: '\u2581' } }],
     ['an unknown token missing from the vocabulary', { ...llama2, model: { ...llama2.model, byte_fallback: false, unk_token: '<nope>' } }],
-    ['a merge of tokens holding spaces', { ...llama2, model: { ...llama2.model, vocab: { ...llama2.model.vocab, 'a b': 32000, 'a bc': 32001 }, merges: [...llama2.model.merges, ['a b', 'c']] } }],
     ['a Unigram model', { ...llama2, model: { type: 'Unigram', vocab: [['a', 0]] } }],
   ];
   it.each(cases)('%s', (_name, json) => {
     expect(() => compileBpeCounter(json as Parameters<typeof compileBpeCounter>[0])).toThrow(Unsupported);
+  });
+});
+
+describe('merge rules', () => {
+  // vocab a b c ab bc abc. Merges b+c (0), a+b (1), ab+c: "abc" merges b+c first and stays [a, bc] — unless
+  // b+c is listed again after a+b: the library keeps a pair's last rank, so a+b goes first and ab+c makes [abc].
+  const tiny = (merges: string[][]) => ({ version: '1.0', model: { type: 'BPE', vocab: { a: 0, b: 1, c: 2, ab: 3, bc: 4, abc: 5 }, merges } });
+  it.each([
+    ['once', [['b', 'c'], ['a', 'b'], ['ab', 'c']], 2],
+    ['listed twice: the last rank counts', [['b', 'c'], ['a', 'b'], ['b', 'c'], ['ab', 'c']], 1],
+  ])('a pair %s', async (_what, merges, tokens) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'merges-')), 'tokenizer.json');
+    writeFileSync(file, JSON.stringify(tiny(merges as string[][])));
+    const [bpe, native] = await Promise.all([loadTextCounter('bpe', file, null), loadTextCounter('native', file, null)]);
+    expect(await native.countTexts(['abc'])).toEqual([tokens]);
+    expect(await bpe.countTexts(['abc', 'abcabc', 'cab'])).toEqual(await native.countTexts(['abc', 'abcabc', 'cab']));
   });
 });
 

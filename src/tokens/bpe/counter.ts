@@ -15,7 +15,7 @@
 // compileBpeCounter throws Unsupported for any tokenizer.json outside this form
 // (another model, normalizer or pre-tokenizer, truncation, stripping added
 // tokens, ...); callers then count with the native binding.
-import { BpeModel, BYTE_CHARS, BYTE_LEVEL, charAlphabet } from './model.js';
+import { BpeModel, BYTE_CHARS, byteLevelAlphabet, charAlphabet, MergeTable } from './model.js';
 import { toWellFormed } from '../wellFormed.js';
 import { compilePattern, literalPattern, Unsupported } from './pattern.js';
 import { compileNormalizer, cut, splitBy, splitStages, type SplitStage, type Step } from './steps.js';
@@ -114,20 +114,18 @@ const unsupported = (why: string): never => {
   throw new Unsupported(why);
 };
 
-/** Merge pairs in rank order; the first (lowest) rank of a pair listed twice wins. */
-function mergeRanks(model: NonNullable<TokenizerJson['model']>, vocab: ReadonlySet<string>): Map<string, number> {
-  const ranks = new Map<string, number>();
-  const merges = model.merges ?? [];
-  for (let r = 0; r < merges.length; r++) {
-    const m = merges[r]!;
+/** The merges as [left id, right id, merged id], in rank order; throws Unsupported where the library would refuse to load them. */
+function mergeList(model: NonNullable<TokenizerJson['model']>, vocab: ReadonlyMap<string, number>): { ids: Array<[number, number, number]>; pairs: Array<[string, string]> } {
+  const ids: Array<[number, number, number]> = [];
+  const pairs: Array<[string, string]> = [];
+  for (const m of model.merges ?? []) {
     const pair = typeof m === 'string' ? m.split(' ') : m;
-    if (pair.length !== 2 || !vocab.has(pair[0]! + pair[1]!)) unsupported(`the merge ${JSON.stringify(m)}`);
-    // Pairs are keyed "left right": a space inside a token would make two pairs one key.
-    if (pair[0]!.includes(' ') || pair[1]!.includes(' ')) unsupported(`the merge ${JSON.stringify(m)} (a token holding a space)`);
-    const key = `${pair[0]} ${pair[1]}`;
-    if (!ranks.has(key)) ranks.set(key, r);
+    const [l, r, merged] = [vocab.get(pair[0]!), vocab.get(pair[1]!), vocab.get(pair[0]! + pair[1]!)];
+    if (pair.length !== 2 || l === undefined || r === undefined || merged === undefined) unsupported(`the merge ${JSON.stringify(m)}`);
+    ids.push([l!, r!, merged!]);
+    pairs.push([pair[0]!, pair[1]!]);
   }
-  return ranks;
+  return { ids, pairs };
 }
 
 function checkModel(model: TokenizerJson['model']): NonNullable<TokenizerJson['model']> {
@@ -137,22 +135,24 @@ function checkModel(model: TokenizerJson['model']): NonNullable<TokenizerJson['m
   return model;
 }
 
+const vocabOf = (model: NonNullable<TokenizerJson['model']>): Map<string, number> => new Map(Object.entries(model.vocab ?? {}));
+
 function byteLevelModel(model: NonNullable<TokenizerJson['model']>): BpeModel {
-  const vocab = new Set(Object.keys(model.vocab ?? {}));
+  const vocab = vocabOf(model);
   // Every byte is a symbol of its own before merging: all 256 must be tokens (so byte fallback and the unknown token never apply).
   if (!BYTE_CHARS.every((c) => vocab.has(c))) unsupported('a byte-level vocabulary missing some of the 256 byte symbols');
-  return new BpeModel(vocab, mergeRanks(model, vocab), model.ignore_merges === true, BYTE_LEVEL);
+  return new BpeModel(vocab, new MergeTable(mergeList(model, vocab).ids), model.ignore_merges === true, byteLevelAlphabet(vocab));
 }
 
 function charModel(model: NonNullable<TokenizerJson['model']>): { model: BpeModel; cuts: Set<string> | null } {
-  const vocab = new Set(Object.keys(model.vocab ?? {}));
+  const vocab = vocabOf(model);
   const unk = model.unk_token ?? null;
   // The library fails to encode a text needing an unknown token that is not in the vocabulary.
   if (unk !== null && !vocab.has(unk)) unsupported(`an unknown token ${JSON.stringify(unk)} missing from the vocabulary`);
-  const ranks = mergeRanks(model, vocab);
+  const { ids, pairs } = mergeList(model, vocab);
   const alphabet = charAlphabet(vocab, { byteFallback: model.byte_fallback === true, unk, fuseUnk: model.fuse_unk === true });
   const ignoreMerges = model.ignore_merges === true;
-  return { model: new BpeModel(vocab, ranks, ignoreMerges, alphabet), cuts: ignoreMerges ? null : wordCuts(vocab, ranks) };
+  return { model: new BpeModel(vocab, new MergeTable(ids), ignoreMerges, alphabet), cuts: ignoreMerges ? null : wordCuts(vocab, pairs) };
 }
 
 /**
@@ -164,15 +164,13 @@ function charModel(model: NonNullable<TokenizerJson['model']>): { model: BpeMode
  * the word's merges are those of its two sides, and its count their sum. (Not
  * with ignore_merges, whose whole-word lookup the cut would bypass.)
  */
-function wordCuts(vocab: ReadonlySet<string>, ranks: ReadonlyMap<string, number>): Set<string> | null {
-  if (!vocab.has(MARK)) return null;
+function wordCuts(vocab: ReadonlyMap<string, number>, pairs: ReadonlyArray<[string, string]>): Set<string> | null {
+  // The argument is about token strings; merges go by ids, which must then name one string each.
+  if (!vocab.has(MARK) || new Set(vocab.values()).size !== vocab.size) return null;
   const joined = new Set<string>();
-  for (const key of ranks.keys()) {
-    const [left, right] = key.split(' ') as [string, string];
-    if (right.startsWith(MARK)) joined.add(lastChar(left));
-  }
+  for (const [left, right] of pairs) if (right.startsWith(MARK)) joined.add(lastChar(left));
   const cuts = new Set<string>();
-  for (const t of vocab) if (t.length === 1 && !isSurrogate(t) && !joined.has(t)) cuts.add(t);
+  for (const t of vocab.keys()) if (t.length === 1 && !isSurrogate(t) && !joined.has(t)) cuts.add(t);
   return cuts;
 }
 
