@@ -130,7 +130,9 @@ export interface LimitCheck {
 
 export interface MlperfReport extends MlperfTarget {
   completed: number;
-  failedExcluded: number;
+  /** Left out: completed with an error event; succeeded without a TTFT or latency. */
+  excludedFailed: number;
+  excludedNoTtft: number;
   tpotExcludedSingleToken: number;
   tpotExcludedUncounted: number;
   checks: LimitCheck[];
@@ -143,6 +145,7 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
   const ttft: number[] = [];
   const tpot: number[] = [];
   let completed = 0;
+  let failed = 0;
   let single = 0;
   let uncounted = 0;
   for (let i = 0; i < r.n; i++) {
@@ -150,6 +153,7 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
     completed++;
     const t = r.ttftNs[i]!;
     const lat = r.latencyNs[i]!;
+    if (!succeeded(r, i)) failed++;
     if (!succeeded(r, i) || !isPresent(t) || !isPresent(lat)) continue;
     ttft.push(t);
     const osl = r.osl[i]!;
@@ -162,7 +166,8 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
   return {
     ...target,
     completed,
-    failedExcluded: completed - ttft.length,
+    excludedFailed: failed,
+    excludedNoTtft: completed - failed - ttft.length,
     tpotExcludedSingleToken: single,
     tpotExcludedUncounted: uncounted,
     checks,
@@ -197,7 +202,7 @@ function checkLimit(metric: 'ttft' | 'tpot', values: number[], limitMs: number):
 
 /**
  * mlperf.json. Keys, in this order: benchmark, scenario, source (repository,
- * commit, files), percentile, requests {completed, failed_excluded,
+ * commit, files), percentile, requests {completed, excluded_failed, excluded_no_ttft,
  * tpot_excluded_single_token, tpot_excluded_uncounted}, limits: [{metric,
  * limit_ns, n, p99_ns, margin_ns, margin_fraction, pass_loadgen,
  * pass_submission_checker, early_stopping {over_limit, min_passing, met,
@@ -216,7 +221,8 @@ export function mlperfJson(rep: MlperfReport): string {
     percentile: LOADGEN_PERCENTILE * 100,
     requests: {
       completed: rep.completed,
-      failed_excluded: rep.failedExcluded,
+      excluded_failed: rep.excludedFailed,
+      excluded_no_ttft: rep.excludedNoTtft,
       tpot_excluded_single_token: rep.tpotExcludedSingleToken,
       tpot_excluded_uncounted: rep.tpotExcludedUncounted,
     },
