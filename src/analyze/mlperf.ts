@@ -177,7 +177,7 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
 
 function checkLimit(metric: 'ttft' | 'tpot', values: number[], limitMs: number): LimitCheck {
   const limitNs = limitMs * 1_000_000;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(values).sort();
   const n = sorted.length;
   const p99 = loadgenPercentile(sorted);
   if (p99 === null) {

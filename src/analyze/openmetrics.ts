@@ -96,13 +96,14 @@ export interface Observations {
 /** Each Dynamo histogram's observations from the requests (see the header for which and when). */
 export function dynamoObservations(r: Requests): Observations[] {
   return DYNAMO_HISTOGRAMS.map((spec) => {
-    const value: number[] = [];
-    const weight: number[] = [];
-    const at: number[] = [];
+    const value = new Float64Array(r.n);
+    const weight = new Float64Array(r.n);
+    const at = new Float64Array(r.n);
+    let k = 0;
     const add = (v: number, w: number, t: number): void => {
-      value.push(v);
-      weight.push(w);
-      at.push(t);
+      value[k] = v;
+      weight[k] = w;
+      at[k++] = t;
     };
     for (let i = 0; i < r.n; i++) {
       const first = r.firstChunkNs[i]!;
@@ -127,7 +128,7 @@ export function dynamoObservations(r: Requests): Observations[] {
           break;
       }
     }
-    return { spec, value: Float64Array.from(value), weight: Float64Array.from(weight), atNs: Float64Array.from(at) };
+    return { spec, value: value.subarray(0, k), weight: weight.subarray(0, k), atNs: at.subarray(0, k) };
   });
 }
 
@@ -153,22 +154,41 @@ function bucketOf(edges: readonly number[], v: number): number {
 
 /** The histogram at each of the ascending times (ns since the base): observations at or before each. */
 export function histogramPoints(obs: Observations, timesNs: readonly number[]): HistogramPoint[] {
-  const order = Array.from(obs.atNs.keys()).sort((a, b) => obs.atNs[a]! - obs.atNs[b]! || a - b);
-  const perBucket = new Array<number>(obs.spec.edges.length + 1).fill(0);
+  const width = obs.spec.edges.length + 1;
+  // Per point: the observations that first count there (the first time at or after them).
+  const added = new Float64Array(timesNs.length * width);
+  const addedCount = new Float64Array(timesNs.length);
+  const addedSum = new Float64Array(timesNs.length);
+  for (let i = 0; i < obs.value.length; i++) {
+    const p = firstAtOrAfter(timesNs, obs.atNs[i]!);
+    if (p === timesNs.length) continue;
+    const w = obs.weight[i]!;
+    added[p * width + bucketOf(obs.spec.edges, obs.value[i]!)]! += w;
+    addedCount[p]! += w;
+    addedSum[p]! += obs.value[i]! * w;
+  }
+  const perBucket = new Array<number>(width).fill(0);
   let count = 0;
   let sum = 0;
-  let k = 0;
-  return timesNs.map((t) => {
-    for (; k < order.length && obs.atNs[order[k]!]! <= t; k++) {
-      const i = order[k]!;
-      perBucket[bucketOf(obs.spec.edges, obs.value[i]!)]! += obs.weight[i]!;
-      count += obs.weight[i]!;
-      sum += obs.value[i]! * obs.weight[i]!;
-    }
+  return timesNs.map((_, p) => {
+    for (let b = 0; b < width; b++) perBucket[b]! += added[p * width + b]!;
+    count += addedCount[p]!;
+    sum += addedSum[p]!;
     let run = 0;
     const buckets = perBucket.map((c) => (run += c));
     return { buckets, count, sum };
   });
+}
+
+function firstAtOrAfter(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Cadences a run is sampled at: the smallest giving at most MAX_POINTS points. */
@@ -250,18 +270,27 @@ function ensureMonotonic(buckets: Bucket[]): void {
 
 /** numpy-"lower" p99 of the observations, each counted `weight` times (replay's percentile rule). */
 export function exactP99(obs: Observations): number | null {
+  const sorted = obs.value.slice().sort();
+  if (sorted.length === 0) return null;
+  if (obs.weight.every((w) => w === 1)) return percentileLower(sorted, 99);
   let total = 0;
   for (const w of obs.weight) total += w;
-  if (total === 0) return null;
-  const order = Array.from(obs.value.keys()).sort((a, b) => obs.value[a]! - obs.value[b]!);
-  if (obs.weight.every((w) => w === 1)) return percentileLower(order.map((i) => obs.value[i]!), 99);
+  // The value at position floor((W − 1)·0.99) of the sequence with each value repeated `weight`
+  // times: the smallest value whose cumulative weight exceeds that position (bisected).
   const index = Math.floor((total - 1) * 0.99);
-  let seen = 0;
-  for (const i of order) {
-    seen += obs.weight[i]!;
-    if (seen > index) return obs.value[i]!;
+  const weightAtMost = (x: number): number => {
+    let w = 0;
+    for (let i = 0; i < obs.value.length; i++) if (obs.value[i]! <= x) w += obs.weight[i]!;
+    return w;
+  };
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (weightAtMost(sorted[mid]!) > index) hi = mid;
+    else lo = mid + 1;
   }
-  return obs.value[order[order.length - 1]!]!;
+  return sorted[lo]!;
 }
 
 export interface MetricsOptions {

@@ -168,7 +168,7 @@ export function analyzeSlo(r: Requests, spec: SloSpec, duration: RunDuration): S
 function attainmentCurve(r: Requests, values: Float64Array): AttainmentCurve {
   const v: number[] = [];
   for (let i = 0; i < r.n; i++) if (succeeded(r, i) && isPresent(values[i]!)) v.push(values[i]!);
-  const sorted = Float64Array.from(v).sort();
+  const sorted = new Float64Array(v).sort();
   const n = sorted.length;
   if (n === 0) return { n, thresholdsNs: [], met: [] };
   const lo = Math.max(sorted[0]!, 1);

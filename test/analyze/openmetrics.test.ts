@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DYNAMO_HISTOGRAMS, generateLogBuckets, histogramQuantile, pointTimes, renderMetrics, type RenderedMetrics } from '../../src/analyze/openmetrics.js';
+import { DYNAMO_HISTOGRAMS, exactP99, generateLogBuckets, histogramQuantile, pointTimes, renderMetrics, type RenderedMetrics } from '../../src/analyze/openmetrics.js';
 import { percentileLower } from '../../src/stats/percentiles.js';
 import { goldenRun, succeededRows, type GoldenRun, type SampleRow } from './goldenRun.js';
 
@@ -83,6 +83,19 @@ describe('histogramQuantile (promql bucketQuantile)', () => {
     // Unsorted input is sorted; a decreasing count is lifted to the envelope.
     expect(histogramQuantile(0.99, [4, Infinity, 1, 2], [20, 20, 10, 20])).toBeCloseTo(1.98, 12);
     expect(histogramQuantile(0.75, le, [10, 8, 20, 20])).toBe(3); // [10, 10, 20, 20]: 2 + 2·(15 − 10)/10
+  });
+});
+
+describe('exactP99', () => {
+  it('takes position floor((W − 1)·0.99) of the values repeated by their weights', () => {
+    const obs = (value: number[], weight: number[]) => ({ spec: DYNAMO_HISTOGRAMS[1]!, value: Float64Array.from(value), weight: Float64Array.from(weight), atNs: new Float64Array(value.length) });
+    // W = 100, position 98: [3, 1×1, 2×98] sorted is 1, 2 (98 times), 3; position 98 is a 2.
+    expect(exactP99(obs([3, 1, 2], [1, 1, 98]))).toBe(2);
+    // [1, 2, 3×98]: positions 2..99 are 3.
+    expect(exactP99(obs([3, 2, 1], [98, 1, 1]))).toBe(3);
+    // Unit weights: numpy lower, sorted[floor(0.99·(n − 1))] = sorted[98] of 1..100.
+    expect(exactP99(obs(Array.from({ length: 100 }, (_, i) => 100 - i), new Array(100).fill(1)))).toBe(99);
+    expect(exactP99(obs([], []))).toBeNull();
   });
 });
 
