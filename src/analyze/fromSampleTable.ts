@@ -1,7 +1,7 @@
 // Requests from replay's sample table: its tracked rows (block >= 0), the
 // samples the summary counts, in table order. The only module of the analyses
 // that knows the table's columns.
-import type { SampleTable } from '../replay/sampleTable.js';
+import type { SampleTable } from '../aggregate/sampleTable.js';
 import { allocRequests, type Requests } from './requests.js';
 
 export function requestsFromSampleTable(table: SampleTable, baseNs: bigint): Requests {

@@ -32,7 +32,7 @@
 //   value the endpoints submission parser reads as the run's p99.
 // The requests: tracked, completed, without an error event, with TTFT and
 // latency (LoadGen has no failed queries; failed ones are counted and left out).
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { esPercentileEstimate, findMinPassing } from '../stats/earlyStopping.js';
 import { isPresent, succeeded, type Requests } from './requests.js';
 

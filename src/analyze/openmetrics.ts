@@ -32,7 +32,7 @@
 // completion. Points every `intervalS` from the time base (0 counts) plus one at
 // the last observation, cumulative; timestamps in seconds with ms, ascending per
 // series; `_created` is the time base.
-import { pyFloat } from '../output/pyjson.js';
+import { pyFloat } from '../py/float.js';
 import { percentileLower } from '../stats/percentiles.js';
 import { isPresent, succeeded, type Requests } from './requests.js';
 

@@ -29,7 +29,7 @@
 //   duration, or the legacy LoadGen window when the summary used it; the legacy
 //   "completed − 1" applies to LoadGen's QPS count, not to good requests), and
 //   output tokens of good requests / that duration.
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { isPresent, succeeded, type Requests, type RunDuration } from './requests.js';
 
 export const SLO_METRICS = ['ttft', 'tpot', 'latency'] as const;

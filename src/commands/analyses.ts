@@ -13,10 +13,10 @@
 //                                        default the log's own (monotonic) clock
 //   --metrics-interval SECONDS           point interval of metrics.prom (default: 1, 2,
 //                                        5, 10, 15, 30 s, ... for at most 360 points)
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { timeBase } from '../output/arrowTables.js';
-import type { Summary } from '../output/summary.js';
-import type { Aggregator } from '../replay/aggregator.js';
+import type { Summary } from '../summary/summary.js';
+import type { Aggregator } from '../aggregate/aggregator.js';
 import { requestsFromSampleTable } from '../analyze/fromSampleTable.js';
 import { benchmarkForModel, checkMlperf, mlperfJson, parseMlperfFlag } from '../analyze/mlperf.js';
 import { p99Json, renderMetrics } from '../analyze/openmetrics.js';

@@ -2,7 +2,7 @@
 // files commands/analyses.ts returns for the analysis flags.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analysesFiles, parseWallClock } from '../../src/commands/analyses.js';
-import { ReplayError } from '../../src/errors.js';
+import { ReplayError } from '../../src/base/errors.js';
 import { goldenRun, type GoldenRun } from './goldenRun.js';
 
 describe('requestsFromSampleTable on golden case warmup-accuracy-2blocks', () => {

@@ -9,7 +9,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { requestsFromSampleTable } from '../../src/analyze/fromSampleTable.js';
 import { durationFromSummary, type Requests, type RunDuration } from '../../src/analyze/requests.js';
 import { timeBase } from '../../src/output/arrowTables.js';
-import { recompute, type RecomputeResult } from '../../src/recompute.js';
+import { recompute, type RecomputeResult } from '../../src/commands/recompute.js';
 
 export const ROOT = join(__dirname, '..', '..');
 const GOLDEN = join(ROOT, 'fixtures', 'golden');

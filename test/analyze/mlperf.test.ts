@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { benchmarkForModel, checkMlperf, loadgenPercentile, loadgenTpotNs, mlperfJson, parseMlperfFlag } from '../../src/analyze/mlperf.js';
 import { requestsFromRows } from '../../src/analyze/requests.js';
-import { ReplayError } from '../../src/errors.js';
+import { ReplayError } from '../../src/base/errors.js';
 import { esPercentileEstimate, findMinPassing } from '../../src/stats/earlyStopping.js';
 import { goldenRun, succeededRows, type GoldenRun } from './goldenRun.js';
 

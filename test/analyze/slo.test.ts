@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requestsFromRows, type RunDuration } from '../../src/analyze/requests.js';
 import { analyzeSlo, parseSloSpec, sloJson } from '../../src/analyze/slo.js';
-import { ReplayError } from '../../src/errors.js';
+import { ReplayError } from '../../src/base/errors.js';
 import { goldenRun, succeededRows, type GoldenRun } from './goldenRun.js';
 
 const MS = 1_000_000;
