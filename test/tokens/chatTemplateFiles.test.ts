@@ -59,6 +59,8 @@ async function replayGolden(name: string, dir: string, workers: number): Promise
   return { isl: column('isl'), osl: column('osl'), manifest: JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8')), compare: verdict.stdout.trim().split('\n').at(-1)! };
 }
 
+const dropTemplate = (c: Record<string, unknown>): void => void delete c['chat_template'];
+
 const CASES: Array<[string, string]> = [
   ['streaming-reasoning-toolcalls', 'qwen3'],
   ['multiturn-messages', 'llama3_1'],
@@ -66,7 +68,6 @@ const CASES: Array<[string, string]> = [
 
 describe.each(CASES)('template moved out of tokenizer_config.json: %s (%s)', (golden, tokenizer) => {
   const template = shippedTemplate(tokenizer);
-  const dropTemplate = (c: Record<string, unknown>): void => void delete c['chat_template'];
   let reference: Replayed;
 
   it('the shipped directory reproduces the reference (template from tokenizer_config.json)', async () => {
@@ -89,43 +90,31 @@ describe.each(CASES)('template moved out of tokenizer_config.json: %s (%s)', (go
     expect(r.manifest.tokenizer.chat_template.sha256).toBe(reference.manifest.tokenizer.chat_template.sha256);
   }, 120_000);
 
+  // The other two layouts, on the smaller case only (they exercise the same code for either tokenizer).
+  if (golden === 'multiturn-messages') {
+    it('chat_template.jinja wins over a different template left in the config', async () => {
+      const dir = modelCopy(tokenizer, (c) => void (c['chat_template'] = 'IGNORED {{ messages | length }}'), { 'chat_template.jinja': template });
+      const r = await replayGolden(golden, dir, 0);
+      expect(r.compare).toBe('equal');
+      expect(r.isl).toEqual(reference.isl);
+    }, 120_000);
+
+    it('additional_chat_templates/default.jinja alone: one template (transformers collapses a lone default), every count unchanged', async () => {
+      const dir = modelCopy(tokenizer, dropTemplate, { 'additional_chat_templates/default.jinja': template });
+      const r = await replayGolden(golden, dir, 0);
+      expect(r.compare).toBe('equal');
+      expect(r.isl).toEqual(reference.isl);
+      expect(r.osl).toEqual(reference.osl);
+      expect(r.manifest.tokenizer.chat_template.source).toBe('additional_chat_templates');
+      expect(r.manifest.tokenizer.chat_template.names).toBeNull();
+    }, 120_000);
+  }
+
   it('control: with no template anywhere the counts change (chat inputs fall back to plain text)', async () => {
     const r = await replayGolden(golden, modelCopy(tokenizer, dropTemplate), 0);
     expect(r.manifest.tokenizer.chat_template.source).toBeNull();
     expect(r.isl).not.toEqual(reference.isl);
   }, 120_000);
-});
-
-// The other two layouts, on the smaller case (same tokenizer family as above).
-describe('more layouts, multiturn-messages (llama3_1)', () => {
-  const golden = 'multiturn-messages';
-  const tokenizer = 'llama3_1';
-  const template = shippedTemplate(tokenizer);
-  const dropTemplate = (c: Record<string, unknown>): void => void delete c['chat_template'];
-  let reference: Replayed;
-
-  it('the shipped directory, for reference', async () => {
-    reference = await replayGolden(golden, models(tokenizer), 0);
-    expect(reference.compare).toBe('equal');
-  }, 120_000);
-
-  it('chat_template.jinja wins over a different template left in the config', async () => {
-    const dir = modelCopy(tokenizer, (c) => void (c['chat_template'] = 'IGNORED {{ messages | length }}'), { 'chat_template.jinja': template });
-    const r = await replayGolden(golden, dir, 0);
-    expect(r.compare).toBe('equal');
-    expect(r.isl).toEqual(reference.isl);
-  }, 120_000);
-
-  it('additional_chat_templates/default.jinja alone: one template (transformers collapses a lone default), every count unchanged', async () => {
-    const dir = modelCopy(tokenizer, dropTemplate, { 'additional_chat_templates/default.jinja': template });
-    const r = await replayGolden(golden, dir, 0);
-    expect(r.compare).toBe('equal');
-    expect(r.isl).toEqual(reference.isl);
-    expect(r.osl).toEqual(reference.osl);
-    expect(r.manifest.tokenizer.chat_template.source).toBe('additional_chat_templates');
-    expect(r.manifest.tokenizer.chat_template.names).toBeNull();
-  }, 120_000);
-
 });
 
 describe('which template transformers would use', () => {
