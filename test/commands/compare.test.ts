@@ -2,26 +2,17 @@
 // performance/), labels from config.yaml (or --label), every incomplete input
 // flagged (complete: false, interrupted, tokenizations left pending by the drain
 // or not counted by a replay), and a one-line error for what is no summary.
-import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CompareRun } from '../../src/summary/compare.js';
+import { replay } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const GOLDEN = join(ROOT, 'fixtures', 'golden');
 
-async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'replay.js'), ...args]);
-    return { status: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { status: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => replay(args);
 
 /** A run directory as the benchmark leaves it: config.yaml, the log, performance/, metrics/. */
 function runDir(opts: { summary: string; pending: number | null; concurrency: number; runConfig: 'from config.yaml' | 'own' }): string {

@@ -4,8 +4,6 @@
 // settles them (tokenization_utils_base._from_pretrained). A shipped template
 // moved out of its config into a file must leave every count of a golden case
 // unchanged; without any template the counts must change (the control).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,7 @@ import { tokenizerFromPath } from '../../src/tokens/resolve.js';
 import { readChatSetup } from '../../src/tokens/tokenizer.js';
 import { loadTextCounter } from '../../src/tokens/textCounter.js';
 import { goldenArgs } from '../helpers/golden.js';
+import { replay, run } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const GOLDEN = join(ROOT, 'fixtures', 'golden');
@@ -37,7 +36,6 @@ function modelCopy(name: string, edit: (config: Record<string, unknown>) => void
   return dir;
 }
 
-const run = promisify(execFile);
 const shippedTemplate = (name: string): string => (JSON.parse(readFileSync(join(models(name), 'tokenizer_config.json'), 'utf8')) as { chat_template: string }).chat_template;
 
 interface Replayed {
@@ -51,11 +49,11 @@ interface Replayed {
 async function replayGolden(name: string, dir: string, workers: number): Promise<Replayed> {
   const out = mkdtempSync(join(tmpdir(), `tpl-out-${name}-`));
   const args = goldenArgs(name).filter((a) => !a.startsWith('--tokenizer='));
-  // Asynchronously: a synchronous child would block the test worker's RPC for the whole replay.
-  await run(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', join(GOLDEN, name, 'events.jsonl'), `--tokenizer=${dir}`, ...args, `--out=${out}`, '--quiet', `--workers=${workers}`]);
+  const r = await replay(['recompute', join(GOLDEN, name, 'events.jsonl'), `--tokenizer=${dir}`, ...args, `--out=${out}`, '--quiet', `--workers=${workers}`]);
+  expect(r.status, r.stderr).toBe(0);
   const table = tableFromIPC(readFileSync(join(out, 'samples.arrow')));
   const column = (c: string): number[] => Array.from(table.getChild(c)!.toArray() as Int32Array);
-  const verdict = await run('python3', [join(GOLDEN, 'compare.py'), join(GOLDEN, name, 'expected_result_summary.json'), join(out, 'result_summary.json')]).catch((err: { stdout: string }) => err);
+  const verdict = await run('python3', [join(GOLDEN, 'compare.py'), join(GOLDEN, name, 'expected_result_summary.json'), join(out, 'result_summary.json')]);
   return { isl: column('isl'), osl: column('osl'), manifest: JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8')), compare: verdict.stdout.trim().split('\n').at(-1)! };
 }
 
