@@ -2,9 +2,9 @@
 //
 // - A header row of column names, CRLF after every record.
 // - A null is an empty, unquoted field; an empty string is `""`.
-// - Integers (int32, int64 ns) in decimal, exactly; float64 as Python's repr
-//   (shortest digits that read back to the same double, always with a `.` or
-//   an exponent, so readers infer a float column); booleans `true`/`false`.
+// - Integers (int32, int64 ns) in decimal, exactly; float64 in the shortest
+//   digits that read back to the same double, always with a `.` or an exponent
+//   (`88.0`, `1.5e-7`), so readers infer a float column; booleans `true`/`false`.
 // - Text from the log is quoted when it holds `"`, `,`, CR or LF, or starts or
 //   ends with white space (a `"` doubled inside). Against spreadsheet formula
 //   injection (OWASP "CSV injection"), text starting with `=`, `+`, `-`, `@`,
@@ -13,7 +13,6 @@
 //   a text value that starts with `'` has one extra `'`, drop it.
 import { Type, type Data, type RecordBatch, type Schema } from 'apache-arrow';
 import { AtomicFile } from '../base/atomic.js';
-import { pyFloat } from '../py/float.js';
 import type { TableWriter } from './tableFormats.js';
 
 const EOL = '\r\n';
@@ -29,15 +28,18 @@ export function csvText(s: string): string {
   return s;
 }
 
-/** A float64 cell: Python's repr for finite values (1.0, 0.25, 1e+16), else inf, -inf, nan. */
+/** A float64 cell: JavaScript's shortest round-trip digits, `.0` added to an integral value; inf, -inf, nan. */
 export function csvFloat(x: number): string {
-  if (Number.isFinite(x)) return pyFloat(x);
-  return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (Object.is(x, -0)) return '-0.0';
+  const s = String(x);
+  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
 }
 
 /** Row k of one column, as its CSV field. */
 function columnCells(data: Data): (k: number) => string {
-  const valid = data.nullCount > 0 ? (k: number) => data.getValid(k) : () => true;
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const valid = bitmap ? (k: number) => ((bitmap[(data.offset + k) >> 3]! >> ((data.offset + k) & 7)) & 1) === 1 : () => true;
   switch (data.typeId) {
     case Type.Int: {
       const values = data.values as Int32Array | BigInt64Array;
