@@ -70,6 +70,7 @@ export function buildNotebook(run: NotebookRun): string {
         `| output tokens, total | ${figure(osl['total'])} |\n`,
     ),
   ];
+  // DuckDB reads Arrow IPC only through an extension it downloads: no cell for an Arrow-only run.
   if (duckSamples) {
     cells.push(
       markdown('duckdb-md', "DuckDB (`pip install duckdb`) reads Parquet and CSV itself, no extension needed. Its `quantile_disc` is the nearest rank, not numpy's lower, hence the macro."),
@@ -80,28 +81,30 @@ export function buildNotebook(run: NotebookRun): string {
       ),
     );
   }
-  if (parquet || csv) {
-    const read = parquet ? 'pl.read_parquet("samples.parquet")' : 'pl.read_csv("samples.csv")';
-    cells.push(
-      markdown('polars-md', 'polars (`pip install polars`): `quantile(q, "lower")` is numpy\'s lower.'),
-      code(
-        'polars',
-        `import polars as pl\ns = ${read}\nt = s.filter(pl.col("tracked") & pl.col("latency_ns").is_not_null())\n` +
-          'print(t.select(completed=pl.len(), latency_p50_ns=pl.col("latency_ns").quantile(0.5, "lower"),\n' +
-          '               latency_p99_ns=pl.col("latency_ns").quantile(0.99, "lower"), output_tokens=pl.col("osl").sum()))',
-      ),
-    );
-  }
+  const polarsRead = parquet ? 'pl.read_parquet("samples.parquet")' : csv ? 'pl.read_csv("samples.csv")' : 'pl.read_ipc("samples.arrow")';
+  cells.push(
+    markdown('polars-md', 'polars (`pip install polars`): `quantile(q, "lower")` is numpy\'s lower.'),
+    code(
+      'polars',
+      `import polars as pl\ns = ${polarsRead}\nt = s.filter(pl.col("tracked") & pl.col("latency_ns").is_not_null())\n` +
+        'print(t.select(completed=pl.len(), latency_p50_ns=pl.col("latency_ns").quantile(0.5, "lower"),\n' +
+        '               latency_p99_ns=pl.col("latency_ns").quantile(0.99, "lower"), output_tokens=pl.col("osl").sum()))',
+    ),
+  );
   const csvRead = (indent: string): string =>
     `${indent}s = pd.read_csv("samples.csv", dtype=${pandasDtypes()}, keep_default_na=False, na_values=[""])\n` +
     `${indent}for c in [${TEXT_COLUMNS.join(', ')}]:\n${indent}    s[c] = s[c].str.replace("^'", "", regex=True)  # drop the CSV's formula guard\n`;
-  if (parquet || csv) {
-    const body = !parquet ? csvRead('') : csv ? `try:\n    s = pd.read_parquet("samples.parquet")\nexcept ImportError:\n${csvRead('    ')}` : 's = pd.read_parquet("samples.parquet")\n';
-    cells.push(
-      markdown('pandas-md', `pandas: \`read_parquet\` needs pyarrow (or fastparquet)${csv ? '; without it, the cell reads the CSV, with its column types' : ''}.`),
-      code('pandas', `import pandas as pd\n${body}t = s[s.tracked & s.latency_ns.notna()]\nprint(len(t), t.latency_ns.quantile(0.5, interpolation="lower"), t.latency_ns.quantile(0.99, interpolation="lower"), t.osl.sum())`),
-    );
-  }
+  const pandasRead = parquet
+    ? csv
+      ? `try:\n    s = pd.read_parquet("samples.parquet")\nexcept ImportError:\n${csvRead('    ')}`
+      : 's = pd.read_parquet("samples.parquet")\n'
+    : csv
+      ? csvRead('')
+      : 's = pd.read_feather("samples.arrow")\n';
+  cells.push(
+    markdown('pandas-md', csv ? 'pandas: `read_parquet` needs pyarrow (or fastparquet); without it, the cell reads the CSV, with its column types.' : 'pandas: reading Parquet or Arrow needs pyarrow.'),
+    code('pandas', `import pandas as pd\n${pandasRead}t = s[s.tracked & s.latency_ns.notna()]\nprint(len(t), t.latency_ns.quantile(0.5, interpolation="lower"), t.latency_ns.quantile(0.99, interpolation="lower"), t.osl.sum())`),
+  );
   const nb = {
     cells,
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' }, language_info: { name: 'python' } },

@@ -37,8 +37,11 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   if (chunks) {
     if (formats.includes('arrow')) written.push('chunks.arrow');
     const others = formats.filter((f) => f !== 'arrow');
-    if (others.length > 0) await table('chunks', CHUNK_SCHEMA, arrowFileBatches(chunks.arrowPath), others);
-    if (!formats.includes('arrow')) rmSync(chunks.arrowPath, { force: true });
+    try {
+      if (others.length > 0) await table('chunks', CHUNK_SCHEMA, arrowFileBatches(chunks.arrowPath), others);
+    } finally {
+      if (!formats.includes('arrow')) rmSync(chunks.arrowPath, { force: true });
+    }
   }
   for (const stem of ['samples', 'timeseries']) removeStaleTables(outDir, stem, formats);
   removeStaleTables(outDir, 'chunks', chunks ? formats : []);

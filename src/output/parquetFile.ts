@@ -23,6 +23,7 @@ const loadWasm = (): Promise<ParquetWasm> => (wasm ??= import('parquet-wasm'));
 export class ParquetFileWriter implements TableWriter {
   private readonly input: WritableStreamDefaultWriter<WasmBatch>;
   private readonly drained: Promise<void>;
+  private wrote = false;
 
   private constructor(
     private readonly pw: ParquetWasm,
@@ -43,15 +44,14 @@ export class ParquetFileWriter implements TableWriter {
     })();
   }
 
-  private wrote = false;
-
   static async open(path: string, schema: Schema): Promise<ParquetFileWriter> {
     const pw = await loadWasm();
     return new ParquetFileWriter(pw, new AtomicFile(path), schema);
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    // A batch of no rows reaches WebAssembly as no batch at all, which would end the stream.
+    // A batch of no rows carries nothing; and one read back from an Arrow file would reach
+    // WebAssembly as no batch at all, ending the stream.
     if (batch.numRows === 0) return;
     this.wrote = true;
     await Promise.race([this.input.ready, this.drained]);
