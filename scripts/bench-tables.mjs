@@ -5,7 +5,11 @@
 // size of every table file written.
 //
 //   npm run build && node scripts/gen-log.mjs --samples 1000000 --output-chars 100 --chars-per-chunk 20 --out /tmp/t1m/events.jsonl
-//   node scripts/bench-tables.mjs --log /tmp/t1m/events.jsonl [--formats arrow:arrow,parquet,csv] [--chunks] [--workers N]
+//   node scripts/bench-tables.mjs --log /tmp/t1m/events.jsonl [--formats arrow:arrow,parquet,csv] [--chunks] [--workers N] [--out DIR: keep the output]
+//
+// With --convert DIR (a replay output directory holding the .arrow tables), each table is
+// instead rewritten from its Arrow file in each format, one process each (table x format),
+// for the cost of one format alone: CPU seconds and peak RSS of that process, file size.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +24,8 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const log = opt('--log', null);
-if (!log) throw new Error('--log events.jsonl is required');
+const convertDir = opt('--convert', null);
+if (!log && !convertDir) throw new Error('--log events.jsonl or --convert DIR is required');
 const formatRuns = opt('--formats', 'arrow:arrow,parquet,csv').split(':');
 const extra = [...(args.includes('--chunks') ? ['--chunks'] : []), ...(opt('--workers', null) !== null ? [`--workers=${opt('--workers')}`] : [])];
 
@@ -53,7 +58,8 @@ function children(pid) {
 }
 
 async function run(formats) {
-  const out = mkdtempSync(join(tmpdir(), 'bench-tables-'));
+  const keep = opt('--out', null);
+  const out = keep ?? mkdtempSync(join(tmpdir(), 'bench-tables-'));
   const argv = [join(ROOT, 'bin', 'replay.js'), 'recompute', log, `--tokenizer=${TOK}`, `--out=${out}`, `--format=${formats}`, '--quiet', ...extra];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
   const seen = new Map();
@@ -76,11 +82,41 @@ async function run(formats) {
     manifest.outputs.files.filter((f) => /^(samples|timeseries|chunks)\./.test(f)).map((f) => [f, `${(statSync(join(out, f)).size / 1e6).toFixed(1)} MB`]),
   );
   const procs = [...seen.entries()].map(([pid, s]) => ({ pid, name: s.name, peak_rss_mib: Math.round(s.hwm), cpu_s_at_last_poll: s.cpu }));
-  rmSync(out, { recursive: true, force: true });
+  if (!keep) rmSync(out, { recursive: true, force: true });
   return { formats, exit: code, wall_s: wall, phases_s: manifest.phases_s, files, processes: procs };
 }
 
+/** One table rewritten from its Arrow file in one format, in a child process of its own. */
+async function convert(stem, format) {
+  const out = mkdtempSync(join(tmpdir(), 'bench-convert-'));
+  const code = `
+    const { arrowFileBatches, writeTable } = await import(${JSON.stringify(join(ROOT, 'dist', 'output', 'tables.js'))});
+    const { RecordBatchReader } = await import('apache-arrow');
+    const { open } = await import('node:fs/promises');
+    const src = ${JSON.stringify(join(convertDir ?? '', `${stem}.arrow`))};
+    const h = await open(src); const reader = await RecordBatchReader.from(h); await reader.open(); const schema = reader.schema; await h.close();
+    const t0 = process.cpuUsage();
+    await writeTable(${JSON.stringify(out)}, ${JSON.stringify(stem)}, schema, arrowFileBatches(src), [${JSON.stringify(format)}]);
+    const u = process.cpuUsage(t0);
+    const hwm = Number((await import('node:fs')).readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\\s+(\\d+)/)[1]) / 1024;
+    process.stdout.write(JSON.stringify({ cpu_s: (u.user + u.system) / 1e6, peak_rss_mib: Math.round(hwm) }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout.on('data', (d) => (text += d));
+  await new Promise((resolve) => child.on('exit', resolve));
+  const size = statSync(join(out, `${stem}.${format}`)).size;
+  rmSync(out, { recursive: true, force: true });
+  return { table: stem, format, ...JSON.parse(text), size_mb: Number((size / 1e6).toFixed(1)) };
+}
+
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-process.stdout.write(`log ${log} (${(statSync(log).size / 1e9).toFixed(2)} GB); load average before: ${load}\n`);
-for (const f of formatRuns) process.stdout.write(`${JSON.stringify(await run(f), null, 1)}\n`);
+if (convertDir) {
+  process.stdout.write(`convert the tables of ${convertDir}; load average before: ${load}\n`);
+  for (const stem of ['samples', 'chunks']) {
+    for (const format of ['arrow', 'parquet', 'csv']) process.stdout.write(`${JSON.stringify(await convert(stem, format))}\n`);
+  }
+} else {
+  process.stdout.write(`log ${log} (${(statSync(log).size / 1e9).toFixed(2)} GB); load average before: ${load}\n`);
+  for (const f of formatRuns) process.stdout.write(`${JSON.stringify(await run(f), null, 1)}\n`);
+}
 process.stdout.write(`load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
