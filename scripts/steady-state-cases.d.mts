@@ -1,7 +1,7 @@
 import type { GenerateOptions } from './gen-log.mjs';
 export const TOKENIZER: string;
 export const FIXTURES: string;
-export const LOGS: Record<string, Omit<GenerateOptions, 'out'>>;
+export const LOGS: Record<string, Omit<GenerateOptions, 'out'> | { lines: () => string[] }>;
 export interface SteadyCase {
   name: string;
   log: string;
