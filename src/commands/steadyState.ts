@@ -3,7 +3,7 @@
 // replay's in-process tokenizer. Returns the script's two outputs: its --json
 // file's text and its printed report. The flags and their defaults are the
 // script's; parse*List follow its argparse types (Python int() / float()).
-import { ReplayError } from '../errors.js';
+import { ReplayError } from '../base/errors.js';
 import { diagnosticsJson } from '../analyze/steadyState/json.js';
 import { DEFAULTS, runDiagnostics } from '../analyze/steadyState/diagnostics.js';
 import { steadyInputFromLog, TOKENIZE_BATCH_SIZE, type SkippedLine } from '../analyze/steadyState/fromEvents.js';
@@ -12,7 +12,8 @@ import { renderText } from '../analyze/steadyState/render.js';
 import { ALGORITHMS } from '../analyze/steadyState/trend.js';
 import { tokenizerFromPath, type TokenizerFiles } from '../tokens/resolve.js';
 import { loadTokenizer } from '../tokens/tokenizer.js';
-import type { BackendChoice, BackendInUse } from '../tokens/textCounter.js';
+import type { BackendChoice, BackendInUse } from '../model/counting.js';
+import { backendInUse } from '../tokens/textCounter.js';
 
 export const TREND_GATES: readonly string[] = [...ALGORITHMS.keys()];
 
@@ -77,7 +78,7 @@ export async function runSteadyState(opts: SteadyStateOptions): Promise<SteadySt
       linesRead: report.lines,
       skippedCount: report.skippedCount,
       skipped: report.skipped,
-      backend: { used: tokenizer.text.backend, fallback: tokenizer.text.fallback },
+      backend: backendInUse(tokenizer.text),
     };
   } catch (err) {
     // Where the script stops with a Python exception: an empty --cov-bounds on a run long

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { steadyInputFromLog } from '../../src/analyze/steadyState/fromEvents.js';
 import { runSteadyState } from '../../src/commands/steadyState.js';
-import { ReplayError } from '../../src/errors.js';
+import { ReplayError } from '../../src/base/errors.js';
 
 const TOKENIZER = join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models');
 const ev = (type: string, ts: number, uuid = '', data: unknown = null): string => JSON.stringify({ event_type: type, timestamp_ns: ts, sample_uuid: uuid, data });

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFloatList, parseIntList, parsePyFloat, parsePyInt, runSteadyState, type SteadyStateOptions } from '../../src/commands/steadyState.js';
-import { parsePyJson, type PyJson } from '../../src/output/pyjson.js';
+import type { PyJson } from '../../src/model/json.js';
+import { parsePyJson } from '../../src/py/json.js';
 import { CASES, FIXTURES, TOKENIZER, caseLog, referenceScript, runReference, type SteadyCase } from '../../scripts/steady-state-cases.mjs';
 
 const WORK = mkdtempSync(join(tmpdir(), 'steady-diff-'));

@@ -25,8 +25,8 @@ import {
   type SuperPassRollup,
 } from '../../src/analyze/steadyState/series.js';
 import { mannKendall, mannKendallHamedRao, neweyWest, slopeVsScatter, theilSen } from '../../src/analyze/steadyState/trend.js';
-import { Chunks, type EventData } from '../../src/decode/events.js';
-import type { Json } from '../../src/tokens/inputs.js';
+import { Chunks, type EventData } from '../../src/model/events.js';
+import type { Json } from '../../src/model/json.js';
 
 const ev = (eventType: string, ts: number, uuid = '', data: Json = null): string => JSON.stringify({ event_type: eventType, timestamp_ns: ts, sample_uuid: uuid, data });
 

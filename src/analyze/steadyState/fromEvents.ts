@@ -11,7 +11,8 @@
 // UTF-8, a JSON array line). Blank lines are skipped silently, as there.
 import { openLog } from '../../read/open.js';
 import { readLines, type Line } from '../../read/lines.js';
-import { Chunks, decodeLogLine, type EventData, type EventRecord } from '../../decode/events.js';
+import { decodeLogLine } from '../../decode/events.js';
+import { Chunks, type EventData, type EventRecord } from '../../model/events.js';
 import type { SteadySample, SteadyStateInput } from './input.js';
 
 export type CountTokens = (texts: string[]) => Promise<number[]>;

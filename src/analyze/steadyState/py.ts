@@ -9,7 +9,7 @@
 //   pySlice      list slicing with Python's negative-index rules
 //   pyRepr       str()/repr() of a float
 // Pure, no I/O. Errors the script would raise as ValueError are thrown as PyValueError.
-import { pyFloat } from '../../output/pyjson.js';
+import { pyFloat } from '../../py/float.js';
 
 export class PyValueError extends Error {}
 
