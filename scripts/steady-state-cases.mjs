@@ -13,7 +13,7 @@ export const TOKENIZER = join(ROOT, 'node_modules', '@lenml', 'tokenizer-deepsee
 export const FIXTURES = join(ROOT, 'fixtures', 'steady-state');
 
 const COMMON = {
-  seed: 11, streaming: true, charsPerChunk: 24, outputChars: 900, reasoningFrac: 0.2, toolCallFrac: 0.05,
+  seed: 11, streaming: true, charsPerChunk: 24, outputChars: 600, reasoningFrac: 0.2, toolCallFrac: 0.05,
   warmup: 32, errorFrac: 0.01, retryFrac: 0.01, concurrency: 64, damage: false,
 };
 
@@ -88,14 +88,14 @@ function oddities() {
   ];
 }
 
-/** Generator options per log (14 super-passes of 200 samples for the shaped ones), or its lines. */
+/** Generator options per log (14 super-passes of 100 samples for the shaped ones), or its lines. */
 export const LOGS = {
-  ramp: { ...COMMON, samples: 2800, latencyProfile: 'ramp' },
-  drift: { ...COMMON, samples: 2800, latencyProfile: 'drift', seed: 12 },
-  shift: { ...COMMON, samples: 2800, latencyProfile: 'shift', seed: 13 },
-  steady: { ...COMMON, samples: 2800, latencyProfile: 'steady', seed: 14 },
+  ramp: { ...COMMON, samples: 1400, latencyProfile: 'ramp' },
+  drift: { ...COMMON, samples: 1400, latencyProfile: 'drift', seed: 12 },
+  shift: { ...COMMON, samples: 1400, latencyProfile: 'shift', seed: 13 },
+  steady: { ...COMMON, samples: 1400, latencyProfile: 'steady', seed: 14 },
   // Too steep for any four super-passes to sit within a CoV bound: no plateau.
-  steepDrift: { ...COMMON, samples: 2800, latencyProfile: (k, n) => ({ ttft: 1.2 ** ((14 * k) / n), tpot: 1.15 ** ((14 * k) / n) }), seed: 16 },
+  steepDrift: { ...COMMON, samples: 1400, latencyProfile: (k, n) => ({ ttft: 1.2 ** ((14 * k) / n), tpot: 1.15 ** ((14 * k) / n) }), seed: 16 },
   nonstream: { ...COMMON, samples: 300, streaming: false, seed: 15 },
   oddities: { lines: oddities },
 };
@@ -103,20 +103,20 @@ export const LOGS = {
 const flagRun = (gate) => ({
   name: `ramp-flags-${gate}`,
   log: 'ramp',
-  args: ['--dataset-size', '200', '--superpass-size', '150', '--window-sizes', '6,3,0,6,-2', '--warmup', '2', '--cov-bounds', '0.02, 0.1,0.02', '--alpha', '0.1', '--trend-gate', gate],
+  args: ['--dataset-size', '100', '--superpass-size', '75', '--window-sizes', '6,3,0,6,-2', '--warmup', '2', '--cov-bounds', '0.02, 0.1,0.02', '--alpha', '0.1', '--trend-gate', gate],
 });
 
 /** The script's argv after `<events.jsonl> --tokenizer <dir>`. */
 export const CASES = [
-  { name: 'ramp', log: 'ramp', args: ['--dataset-size', '200'] },
-  { name: 'drift', log: 'drift', args: ['--dataset-size', '200'] },
-  { name: 'steep-drift', log: 'steepDrift', args: ['--dataset-size', '200'] },
-  { name: 'shift', log: 'shift', args: ['--dataset-size', '200'] },
-  { name: 'steady', log: 'steady', args: ['--dataset-size', '200'] },
+  { name: 'ramp', log: 'ramp', args: ['--dataset-size', '100'] },
+  { name: 'drift', log: 'drift', args: ['--dataset-size', '100'] },
+  { name: 'steep-drift', log: 'steepDrift', args: ['--dataset-size', '100'] },
+  { name: 'shift', log: 'shift', args: ['--dataset-size', '100'] },
+  { name: 'steady', log: 'steady', args: ['--dataset-size', '100'] },
   ...['mk_hamed_rao', 'mann_kendall', 'newey_west', 'theil_sen', 'slope_vs_scatter'].map(flagRun),
-  { name: 'shift-small-batches', log: 'shift', args: ['--dataset-size', '100', '--superpass-size', '0', '--tokenize-batch-size', '7', '--window-sizes', '4'] },
-  { name: 'drift-loose-bound', log: 'drift', args: ['--dataset-size', '400', '--cov-bounds', '0.5', '--warmup', '0'] },
-  { name: 'steady-all-warmup', log: 'steady', args: ['--dataset-size', '1000', '--warmup', '5'] },
+  { name: 'shift-small-batches', log: 'shift', args: ['--dataset-size', '50', '--superpass-size', '0', '--tokenize-batch-size', '7', '--window-sizes', '4'] },
+  { name: 'drift-loose-bound', log: 'drift', args: ['--dataset-size', '200', '--cov-bounds', '0.5', '--warmup', '0'] },
+  { name: 'steady-all-warmup', log: 'steady', args: ['--dataset-size', '500', '--warmup', '5'] },
   { name: 'nonstream', log: 'nonstream', args: ['--dataset-size', '50'] },
   // Small tokenizer batches: the script fails (KeyError) when a reused uuid's two outputs share one batch.
   { name: 'oddities', log: 'oddities', args: ['--dataset-size', '2', '--warmup', '0', '--window-sizes', '4,2', '--tokenize-batch-size', '1'] },

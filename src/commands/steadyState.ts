@@ -6,7 +6,7 @@
 import { ReplayError } from '../base/errors.js';
 import { diagnosticsJson } from '../analyze/steadyState/json.js';
 import { DEFAULTS, runDiagnostics } from '../analyze/steadyState/diagnostics.js';
-import { steadyInputFromLog, TOKENIZE_BATCH_SIZE, type SkippedLine } from '../analyze/steadyState/fromEvents.js';
+import { steadyInputFromLog, TOKENIZE_BATCH_SIZE, type CountTokens, type SkippedLine } from '../analyze/steadyState/fromEvents.js';
 import { PyValueError } from '../analyze/steadyState/py.js';
 import { renderText } from '../analyze/steadyState/render.js';
 import { ALGORITHMS } from '../analyze/steadyState/trend.js';
@@ -17,12 +17,10 @@ import { backendInUse } from '../tokens/textCounter.js';
 
 export const TREND_GATES: readonly string[] = [...ALGORITHMS.keys()];
 
-export interface SteadyStateOptions {
+/** The script's flags, and the log they apply to. */
+export interface SteadyStateFlags {
   /** events.jsonl (.gz/.zst, or '-' for stdin). */
   input: string;
-  /** A tokenizer.json or a model directory holding one, or the resolved files. */
-  tokenizer: string | TokenizerFiles;
-  backend?: BackendChoice;
   /** Samples per dataset pass (required, as in the script). */
   datasetSize: number;
   /** Samples per super-pass; 0 or absent: datasetSize. */
@@ -36,7 +34,13 @@ export interface SteadyStateOptions {
   tokenizeBatchSize?: number;
 }
 
-export interface SteadyStateOutput {
+export interface SteadyStateOptions extends SteadyStateFlags {
+  /** A tokenizer.json or a model directory holding one, or the resolved files. */
+  tokenizer: string | TokenizerFiles;
+  backend?: BackendChoice;
+}
+
+export interface SteadyStateReport {
   /** The script's --json file (json.dump indent=2, no trailing newline). */
   json: string;
   /** What the script prints (print adds the final newline). */
@@ -44,6 +48,9 @@ export interface SteadyStateOutput {
   linesRead: number;
   skippedCount: number;
   skipped: SkippedLine[];
+}
+
+export interface SteadyStateOutput extends SteadyStateReport {
   backend: BackendInUse;
 }
 
@@ -52,34 +59,44 @@ function requireInt(name: string, v: number): number {
   return v;
 }
 
-export async function runSteadyState(opts: SteadyStateOptions): Promise<SteadyStateOutput> {
-  const datasetSize = requireInt('--dataset-size', opts.datasetSize);
-  const superpassSize = requireInt('--superpass-size', opts.superpassSize || datasetSize);
-  const warmup = requireInt('--warmup', opts.warmup ?? DEFAULTS.warmup);
-  const windowSizes = (opts.windowSizes ?? DEFAULTS.windowSizes).map((w) => requireInt('--window-sizes', w));
-  const covBounds = opts.covBounds ?? DEFAULTS.covBounds;
-  const trendGate = opts.trendGate ?? DEFAULTS.trendGate;
+interface CheckedFlags {
+  superpassSize: number;
+  warmup: number;
+  windowSizes: number[];
+  covBounds: readonly number[];
+  trendGate: string;
+}
+
+/** The checks the script's argparse and run() make before the log is read. */
+function checkFlags(flags: SteadyStateFlags): CheckedFlags {
+  const datasetSize = requireInt('--dataset-size', flags.datasetSize);
+  const superpassSize = requireInt('--superpass-size', flags.superpassSize || datasetSize);
+  const warmup = requireInt('--warmup', flags.warmup ?? DEFAULTS.warmup);
+  const windowSizes = (flags.windowSizes ?? DEFAULTS.windowSizes).map((w) => requireInt('--window-sizes', w));
+  const trendGate = flags.trendGate ?? DEFAULTS.trendGate;
   if (!TREND_GATES.includes(trendGate)) throw new ReplayError(`--trend-gate: invalid choice ${JSON.stringify(trendGate)}`, `choose from ${TREND_GATES.join(', ')}`);
-  // The script checks these before it reads the log.
   if (warmup < 0) throw new ReplayError(`--warmup must be >= 0, got ${warmup}`);
   if (superpassSize <= 0) throw new ReplayError(`--superpass-size must be positive, got ${superpassSize}`, 'pass --dataset-size N (and --superpass-size N) with N > 0');
+  return { superpassSize, warmup, windowSizes, covBounds: flags.covBounds ?? DEFAULTS.covBounds, trendGate };
+}
 
+/** Loads the tokenizer, then runs the diagnostics with it in process. */
+export async function runSteadyState(opts: SteadyStateOptions): Promise<SteadyStateOutput> {
+  checkFlags(opts);
   const files = typeof opts.tokenizer === 'string' ? tokenizerFromPath(opts.tokenizer) : opts.tokenizer;
   const tokenizer = await loadTokenizer(opts.backend ?? 'auto', files.tokenizerJson, files.tokenizerConfig);
-  const report = await steadyInputFromLog(opts.input, (texts) => tokenizer.text.countTexts(texts), {
-    flushSize: opts.tokenizeBatchSize ?? TOKENIZE_BATCH_SIZE,
-  });
+  const report = await steadyStateWith(opts, (texts) => tokenizer.text.countTexts(texts));
+  return { ...report, backend: backendInUse(tokenizer.text) };
+}
+
+/** The diagnostics of `flags.input` with a given token counter (plain text, add_special_tokens = false). */
+export async function steadyStateWith(flags: SteadyStateFlags, countTokens: CountTokens): Promise<SteadyStateReport> {
+  const { superpassSize, warmup, windowSizes, covBounds, trendGate } = checkFlags(flags);
+  const input = await steadyInputFromLog(flags.input, countTokens, { flushSize: flags.tokenizeBatchSize ?? TOKENIZE_BATCH_SIZE });
   try {
-    const result = runDiagnostics(report.input, { superpassSize, windowSizes, warmup, covBounds, alpha: opts.alpha ?? DEFAULTS.alpha, trendGate });
+    const result = runDiagnostics(input.input, { superpassSize, windowSizes, warmup, covBounds, alpha: flags.alpha ?? DEFAULTS.alpha, trendGate });
     const text = renderText(result, covBounds);
-    return {
-      json: diagnosticsJson(result),
-      text,
-      linesRead: report.lines,
-      skippedCount: report.skippedCount,
-      skipped: report.skipped,
-      backend: backendInUse(tokenizer.text),
-    };
+    return { json: diagnosticsJson(result), text, linesRead: input.lines, skippedCount: input.skippedCount, skipped: input.skipped };
   } catch (err) {
     // Where the script stops with a Python exception: an empty --cov-bounds on a run long
     // enough to segment (max() of nothing), or bounds 0.0 and -0.0 together (a KeyError in render_text).

@@ -91,15 +91,15 @@ class SampleExtractor {
   private readonly open = new Map<string, OpenSample>();
   private tracking = false;
   private ranks = 0;
-  private pending: { sample: MutableSample; text: string }[] = [];
+  /** Output texts waiting for their token counts. */
+  pending: { sample: MutableSample; text: string }[] = [];
 
   constructor(
     private readonly countTokens: CountTokens,
-    private readonly flushSize: number,
     private readonly skip: (reason: string) => void,
   ) {}
 
-  async add(ev: EventRecord): Promise<void> {
+  add(ev: EventRecord): void {
     const ts = ev.timestampNs;
     switch (ev.eventType) {
       case 'session.start_performance_tracking':
@@ -142,7 +142,6 @@ class SampleExtractor {
         if (!text) return;
         sample.decode = { spanNs: Number(ts - row.recvFirstNs), tokens: 0, completionRank: this.ranks++ };
         this.pending.push({ sample, text });
-        if (this.pending.length >= this.flushSize) await this.flush();
         return;
       }
       default:
@@ -176,14 +175,19 @@ export async function steadyInputFromLines(batches: AsyncIterable<Line[]>, count
     if (report.skipped.length < maxReported) report.skipped.push({ line: lineNo, reason });
     report.skippedCount++;
   };
-  const extractor = new SampleExtractor(countTokens, options.flushSize ?? TOKENIZE_BATCH_SIZE, skip);
+  const flushSize = options.flushSize ?? TOKENIZE_BATCH_SIZE;
+  const extractor = new SampleExtractor(countTokens, skip);
   for await (const lines of batches) {
     for (const line of lines) {
       report.lines++;
       lineNo = line.no;
       const decoded = decodeLogLine(line);
-      if (decoded.ok) await extractor.add(decoded.event);
-      else if (decoded.reason !== BLANK) skip(decoded.reason);
+      if (!decoded.ok) {
+        if (decoded.reason !== BLANK) skip(decoded.reason);
+        continue;
+      }
+      extractor.add(decoded.event);
+      if (extractor.pending.length >= flushSize) await extractor.flush();
     }
   }
   await extractor.flush();
