@@ -12,7 +12,12 @@ export interface GenerateOptions {
   retryFrac: number;
   concurrency: number;
   damage: boolean;
+  promptChars?: number;
+  prompts?: number;
+  /** Scales tracked requests' TTFT and chunk gaps by issue position k of n (see LATENCY_PROFILES). */
+  latencyProfile?: keyof typeof LATENCY_PROFILES | ((k: number, n: number) => { ttft: number; tpot: number });
 }
+export const LATENCY_PROFILES: Record<'steady' | 'ramp' | 'drift' | 'shift', (k: number, n: number) => { ttft: number; tpot: number }>;
 export interface GenerateStats {
   samples: number;
   warmup: number;

@@ -6,9 +6,14 @@
 //     [--no-streaming] [--chars-per-chunk 4] [--output-chars 4000] [--reasoning-frac 0.2]
 //     [--tool-call-frac 0.05] [--warmup 32] [--error-frac 0.01] [--retry-frac 0.005]
 //     [--concurrency 64] [--damage] [--prompt-chars 0 --prompts 1000]
+//     [--latency-profile steady|ramp|drift|shift]
 //
 // --prompt-chars N: prompts of about N characters of real text, drawn from a pool of
 // --prompts distinct ones (datasets are cycled); by default, the corpus's short prompts.
+//
+// --latency-profile: scale each tracked request's TTFT and inter-chunk gaps by its position in
+// issue order (LATENCY_PROFILES below; a function (k, n) => ({ ttft, tpot }) when called from code);
+// without it the log is byte-for-byte what it was before the option existed.
 //
 // Streams to the file, so a million samples needs no more memory than a few.
 // Also writes <out>.stats.json: what was generated, counted independently of replay.
@@ -44,6 +49,7 @@ function parseArgs(argv) {
       case '--damage': a.damage = true; break;
       case '--prompt-chars': a.promptChars = Number(v()); break;
       case '--prompts': a.prompts = Number(v()); break;
+      case '--latency-profile': a.latencyProfile = v(); break;
       case '--help': case '-h':
         process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
@@ -73,6 +79,24 @@ function loadCorpus() {
     long: ds.map((r) => r.ref_output).join('\n\n'),
     prompts: [...dummy.map((r) => r.text_input), ...ds.map((r) => r.question ?? r.text_input).filter(Boolean)],
   };
+}
+
+/** Latency multipliers by tracked issue position k of n: a ramp-up then plateau, a slow drift, a level shift. */
+export const LATENCY_PROFILES = {
+  steady: () => ({ ttft: 1, tpot: 1 }),
+  ramp: (k, n) => {
+    const left = Math.max(0, 1 - k / (0.25 * n));
+    return { ttft: 1 + 3 * left, tpot: 1 + 0.6 * left };
+  },
+  drift: (k, n) => ({ ttft: 1 + 1.5 * (k / n), tpot: 1 + (k / n) }),
+  shift: (k, n) => (k >= 0.6 * n ? { ttft: 1.3, tpot: 1.6 } : { ttft: 1, tpot: 1 }),
+};
+
+function latencyProfile(p) {
+  if (p === undefined || p === null) return null;
+  if (typeof p === 'function') return p;
+  if (!(p in LATENCY_PROFILES)) throw new Error(`unknown latency profile ${p} (one of ${Object.keys(LATENCY_PROFILES).join(', ')})`);
+  return LATENCY_PROFILES[p];
 }
 
 const TOOLS = [
@@ -110,6 +134,7 @@ export async function generate(opts) {
   const uuid = () => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
   const BASE = 9_300_000_000_000_000n; // beyond 2^53: timestamps must be read exactly
   const ts = (t) => String(BASE + BigInt(Math.round(t)));
+  const profile = latencyProfile(opts.latencyProfile);
   const stats = { samples: opts.samples, warmup: opts.warmup, tracked_issued: 0, tracked_completed: 0, tracked_failed: 0, lines: 0, damaged_lines: [] };
 
   mkdirSync(dirname(opts.out), { recursive: true });
@@ -128,7 +153,9 @@ export async function generate(opts) {
   let tracking = false;
   await write(ev('session.started', clock, '', 'null'));
 
-  const startRequest = (t0, tracked) => {
+  const startRequest = (t0, tracked, k) => {
+    // Multiplying by 1 is exact, so without a profile every timestamp is unchanged.
+    const scale = profile && tracked ? profile(k, opts.samples) : { ttft: 1, tpot: 1 };
     const id = uuid();
     const prompt = promptPool[Math.floor(r() * promptPool.length)];
     const events = [];
@@ -139,7 +166,7 @@ export async function generate(opts) {
     const outChars = Math.max(8, Math.round(opts.outputChars * (0.25 + 1.5 * r())));
     const withReasoning = r() < opts.reasoningFrac;
     const withTools = r() < opts.toolCallFrac;
-    let t = t0 + 100e6 + 300e6 * r();
+    let t = t0 + 100e6 * scale.ttft + 300e6 * r() * scale.ttft;
     let data = 'null';
     if (!fails) {
       const outputChunks = opts.streaming ? chunks(text(outChars)) : [text(outChars)];
@@ -148,11 +175,11 @@ export async function generate(opts) {
       if (opts.streaming) {
         events.push([t, ev('sample.recv_first', t, id, 'null')]);
         for (let i = 1; i < n; i++) {
-          t += 5e6 + 25e6 * r();
+          t += (5e6 + 25e6 * r()) * scale.tpot;
           events.push([t, ev('sample.recv_non_first', t, id, 'null')]);
         }
       } else {
-        t += n * 10e6;
+        t += n * 10e6 * scale.tpot;
       }
       let toolCalls = null;
       if (withTools) {
@@ -186,7 +213,7 @@ export async function generate(opts) {
     while (inflight.length < opts.concurrency && issuedTotal < (tracking ? total : opts.warmup)) {
       const tracked = issuedTotal >= opts.warmup;
       issuedTotal++;
-      const req = startRequest(clock, tracked);
+      const req = startRequest(clock, tracked, issuedTotal - 1 - opts.warmup);
       await write(req.issued);
       inflight.push({ req, tracked });
       clock += 1e5; // issue spacing

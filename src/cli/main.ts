@@ -15,6 +15,7 @@ import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../commands/recompute.js';
 import { formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
+import { parseTableFormats } from '../output/tableFormats.js';
 import { progressReporter } from './progress.js';
 import { exitCleanlyOnSignals } from './signals.js';
 
@@ -55,9 +56,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
           .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/, or <name>.replay/ beside a log not named events.jsonl; required when the log is read from stdin' })
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
-          .option('chunks', { type: 'boolean', default: false, describe: 'Also write chunks.arrow, one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
+          .option('chunks', { type: 'boolean', default: false, describe: 'Also write the chunks table (chunks.arrow, ... as --format says), one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
+          .option('format', { type: 'string', default: 'arrow,parquet', describe: 'Formats of the samples, time-series and chunks tables, comma-separated: arrow (IPC file), parquet, csv' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' })
           .check((a) => {
+            parseTableFormats(a.format);
             for (const name of ['workers', 'decode-threads'] as const) {
               const v = a[name];
               if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new ReplayError(`--${name} must be a whole number, 0 or more (got ${v})`, 'see replay recompute --help');
@@ -81,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
           runConfig: args.runConfig,
           inPlace: args.inPlace,
           chunks: args.chunks,
+          formats: parseTableFormats(args.format),
           onProgress: progress?.update,
         });
         progress?.done();

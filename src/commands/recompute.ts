@@ -9,6 +9,7 @@ import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import { ReplayError } from '../base/errors.js';
 import { writeAtomic } from '../base/atomic.js';
 import { loadVega } from '../output/charts.js';
+import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.js';
 import { toPyJson, parsePyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
 import { buildSummary, type Summary } from '../summary/summary.js';
@@ -43,8 +44,10 @@ export interface RecomputeOptions {
   runConfig?: string;
   /** Also write the corrected summary over the run's original (after a backup). */
   inPlace?: boolean;
-  /** Also write chunks.arrow (one row per chunk arrival). */
+  /** Also write the chunks table (one row per chunk arrival). */
   chunks?: boolean;
+  /** Formats of the samples, time-series and chunks tables; default arrow and parquet. */
+  formats?: readonly TableFormat[];
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: (files: TokenizerFiles, backend: BackendChoice, workers: number | undefined, chatSetup: ChatTemplateSource) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
@@ -113,7 +116,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const settled = Date.now();
 
   const outDir = resolve(opts.out ?? defaultOutDir(files)!);
-  const chunkWriter = opts.chunks ? new (await import('../output/chunkTable.js')).ChunkArrowWriter(join(outDir, 'chunks.arrow')) : null;
+  const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
+  const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
+  const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
   const plainFile = splittable(files.events);
   const decodeThreads = plainFile ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
   // A plain file is hashed by a thread of its own, reading it beside the replay (off the main
@@ -254,11 +259,16 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     wall_time_s: 0,
     /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
     phases_s: { start: (settled - started) / 1000, replay: (replayed - settled) / 1000, outputs: 0 },
+    /** The files this run wrote in the output directory. */
+    outputs: { table_formats: [...formats], files: [] as string[] },
   };
 
   chunkWriter?.finish();
   const { writeNotebookOutputs } = await import('../output/notebook.js');
-  await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter?.itlStats ?? null);
+  const written = await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter && { arrowPath: chunkWriter.path, itl: chunkWriter.itlStats }, formats);
+  const { buildNotebook } = await import('../output/ipynb.js');
+  writeAtomic(join(outDir, 'report.ipynb'), buildNotebook({ summary, formats, chunks: chunkWriter !== null, logSha256 }));
+  manifest.outputs.files = ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'];
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;

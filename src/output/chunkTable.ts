@@ -4,7 +4,9 @@
 // count and sum of inter-chunk gaps, and a deterministic uniform sample of them.
 import { Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import type { ChunkSink } from '../aggregate/sampleTable.js';
+import { join } from 'node:path';
 import { ArrowFileWriter } from './arrowFile.js';
+import type { TableFormat } from './tableFormats.js';
 
 const ROWS_PER_BATCH = 1 << 16;
 /** Inter-chunk gaps kept for the ITL chart (reservoir sample beyond this). */
@@ -17,6 +19,12 @@ export const CHUNK_SCHEMA = new Schema([
   new Field('since_issue_ns', new Int64(), true),
   new Field('itl_ns', new Int64(), true),
 ]);
+
+/**
+ * Where the replay writes chunks.arrow: there, or a hidden spool file when Arrow
+ * is not among the formats (the other formats are converted from it, then it goes).
+ */
+export const chunkArrowPath = (outDir: string, formats: readonly TableFormat[]): string => join(outDir, formats.includes('arrow') ? 'chunks.arrow' : '.chunks.spool.arrow');
 
 export interface ItlStats {
   /** Gaps between consecutive chunks of one attempt of a tracked sample, and their sum (ns). */
@@ -40,7 +48,7 @@ export class ChunkArrowWriter implements ChunkSink {
   private readonly itl: ItlStats = { count: 0, sumNs: 0, sampleMs: [] };
   private seed = 0x9e3779b9;
 
-  constructor(path: string) {
+  constructor(readonly path: string) {
     this.writer = new ArrowFileWriter(path, CHUNK_SCHEMA);
   }
 

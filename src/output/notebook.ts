@@ -5,27 +5,46 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { writeAtomic } from '../base/atomic.js';
-import { writeArrowFile } from './arrowFile.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
 import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
-import type { ItlStats } from './chunkTable.js';
+import { CHUNK_SCHEMA, type ItlStats } from './chunkTable.js';
+import { DEFAULT_TABLE_FORMATS, type TableFormat } from './tableFormats.js';
+import { arrowFileBatches, removeStaleTables, writeTable } from './tables.js';
 
-/** itl: per-chunk gap statistics when chunks.arrow was written (--chunks), else null. */
-export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, itl: ItlStats | null = null): Promise<string[]> {
+export interface ChunkOutputs {
+  /** The chunks.arrow the replay wrote (chunkArrowPath), converted to the other formats here. */
+  arrowPath: string;
+  /** Per-chunk gap statistics, for the ITL chart and conventions. */
+  itl: ItlStats;
+}
+
+/** Tables in each of `formats`, charts, conventions. chunks: when the replay wrote chunks.arrow (--chunks), else null. Returns the files written. */
+export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, chunks: ChunkOutputs | null = null, formats: readonly TableFormat[] = DEFAULT_TABLE_FORMATS): Promise<string[]> {
+  const itl = chunks?.itl ?? null;
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array): void => {
     writeAtomic(join(outDir, name), data);
     written.push(name);
   };
-  const table = (name: string, schema: Schema, batches: Iterable<RecordBatch>): void => {
-    writeArrowFile(join(outDir, name), schema, batches);
-    written.push(name);
+  const table = async (stem: string, schema: Schema, batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, to: readonly TableFormat[] = formats): Promise<void> => {
+    written.push(...(await writeTable(outDir, stem, schema, batches, to)));
   };
-  table('samples.arrow', SAMPLES_SCHEMA, samplesBatches(agg));
+  await table('samples', SAMPLES_SCHEMA, samplesBatches(agg));
   const ts = timeSeries(agg);
   const tsTable = timeSeriesTable(ts);
-  table('timeseries.arrow', tsTable.schema, tsTable.batches);
+  await table('timeseries', tsTable.schema, tsTable.batches);
+  if (chunks) {
+    if (formats.includes('arrow')) written.push('chunks.arrow');
+    const others = formats.filter((f) => f !== 'arrow');
+    try {
+      if (others.length > 0) await table('chunks', CHUNK_SCHEMA, arrowFileBatches(chunks.arrowPath), others);
+    } finally {
+      if (!formats.includes('arrow')) rmSync(chunks.arrowPath, { force: true });
+    }
+  }
+  for (const stem of ['samples', 'timeseries']) removeStaleTables(outDir, stem, formats);
+  removeStaleTables(outDir, 'chunks', chunks ? formats : []);
   put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
 
   const s = agg.samples;
@@ -63,7 +82,7 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   charts.push(['finish_reasons', finishReasonsChart(agg.counters.finishReasons)]);
   charts.push(['errors_over_time', errorsOverTimeChart(ts)]);
   // A chunk chart from an earlier run with --chunks would no longer match this one.
-  if (!itl) for (const stale of ['chunks.arrow', 'charts/itl_chunks.vl.json', 'charts/itl_chunks.svg']) rmSync(join(outDir, stale), { force: true });
+  if (!itl) for (const stale of ['charts/itl_chunks.vl.json', 'charts/itl_chunks.svg']) rmSync(join(outDir, stale), { force: true });
   for (const [name, spec] of charts) {
     put(`charts/${name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     put(`charts/${name}.svg`, await renderSvg(spec));
