@@ -1,6 +1,8 @@
 // replay's BPE counter against the native binding, one thread each, on the same
 // texts, checking every count on the way (a mismatch is reported and fails the run).
-//   node scripts/bench-bpe.mjs [--log events.jsonl] [--tokenizers deepseek_v3,qwen3,llama3_1]
+//   node scripts/bench-bpe.mjs [--log events.jsonl] [--tokenizers deepseek_v3,qwen3,llama3_1,gptoss,gemma3,llama2]
+// Rates are per wall second and per CPU second of this process (all its threads: the
+// binding counts on libuv and rayon threads), so a busy machine shows in the wall figure only.
 // Texts: the log's prompts and outputs when --log is given; always a "diverse" set —
 // every README and markdown file under node_modules in 8,000-character slices (code,
 // URLs, tables, many languages' words) plus 3,000 strings of random scripts, emoji,
@@ -17,9 +19,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const { Tokenizer } = require('tokenizers');
 const { compileBpeCounter } = await import(join(ROOT, 'dist', 'tokens', 'bpe', 'counter.js'));
-const { runTexts } = await import(join(ROOT, 'dist', 'checkTokenizer.js'));
+const { runTexts } = await import(join(ROOT, 'dist', 'commands', 'checkTokenizer.js'));
 
-const { values } = parseArgs({ options: { log: { type: 'string' }, tokenizers: { type: 'string', default: 'deepseek_v3,qwen3,llama3_1' } } });
+const { values } = parseArgs({ options: { log: { type: 'string' }, tokenizers: { type: 'string', default: 'deepseek_v3,qwen3,llama3_1,gptoss,gemma3,llama2' } } });
 
 function diverseTexts() {
   const files = execSync(`find ${join(ROOT, 'node_modules')} -name '*.md' -size +2k`, { encoding: 'utf8' }).trim().split('\n').sort().slice(0, 400);
@@ -64,12 +66,17 @@ for (const name of values.tokenizers.split(',')) {
   const bpeLoad = performance.now() - t0;
   for (const [label, texts] of sets) {
     const counts = [];
+    const cpuMs = (u) => (u.user + u.system) / 1000;
     t0 = performance.now();
+    let c0 = process.cpuUsage();
     for (let i = 0; i < texts.length; i += 256) for (const e of await native.encodeBatch(texts.slice(i, i + 256), { addSpecialTokens: false })) counts.push(e.getLength());
     const nativeMs = performance.now() - t0;
+    const nativeCpu = cpuMs(process.cpuUsage(c0));
     t0 = performance.now();
+    c0 = process.cpuUsage();
     const mine = texts.map((t) => bpe.count(t));
     const bpeMs = performance.now() - t0;
+    const bpeCpu = cpuMs(process.cpuUsage(c0));
     let mismatches = 0;
     let left = 0;
     for (let i = 0; i < texts.length; i++) {
@@ -78,7 +85,7 @@ for (const name of values.tokenizers.split(',')) {
     }
     const tokens = counts.reduce((a, b) => a + b, 0);
     const rate = (ms) => (tokens / ms / 1e3).toFixed(2);
-    console.log(`${name.padEnd(12)} ${label}: ${texts.length} texts, ${tokens} tokens; native ${rate(nativeMs)} M tok/s, bpe ${rate(bpeMs)} M tok/s (${(nativeMs / bpeMs).toFixed(2)}x); left to native ${left}; mismatches ${mismatches}; load native ${nativeLoad.toFixed(0)} ms, bpe ${bpeLoad.toFixed(0)} ms`);
+    console.log(`${name.padEnd(12)} ${label}: ${texts.length} texts, ${tokens} tokens; native ${rate(nativeMs)} M tok/s (${rate(nativeCpu)} per CPU-s), bpe ${rate(bpeMs)} M tok/s (${rate(bpeCpu)} per CPU-s); ${(nativeMs / bpeMs).toFixed(2)}x wall, ${(nativeCpu / bpeCpu).toFixed(2)}x CPU; left to native ${left}; mismatches ${mismatches}; load native ${nativeLoad.toFixed(0)} ms, bpe ${bpeLoad.toFixed(0)} ms`);
     if (mismatches > 0) failed = true;
   }
 }

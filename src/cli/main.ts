@@ -6,8 +6,9 @@ import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { compareSummaries, formatCompare, loadSummaries } from '../summary/compare.js';
+import { join, sep } from 'node:path';
+import { compareSummaries, formatCompare } from '../summary/compare.js';
+import { loadCompareRuns } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz too), a run directory holding one, or - for stdin' })
-          .option('tokenizer', { type: 'string', describe: 'tokenizer.json, or a model directory holding it; default: the model named in config.yaml, found in the local Hugging Face cache. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
+          .option('tokenizer', { type: 'string', describe: 'tokenizer.json, a model directory holding it, or a model id (org/name) found in the local Hugging Face cache (a path that exists wins); default: the model named in config.yaml, found the same way. --no-tokenizer replays as a run that had none: ISL only from token-id prompts, no OSL/TPOT' })
           .option('tokenizer-backend', {
             choices: ['auto', 'bpe', 'native', 'js'] as const,
             default: 'auto' as const,
@@ -53,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('early-stopping', { type: 'boolean', describe: 'Add MLPerf early-stopping estimates to TTFT/TPOT/latency; default: as the original summary or config.yaml had it' })
           .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
           .option('run-config', { type: 'string', describe: 'The summary\'s run_config block, as JSON or @file; default: the original summary\'s, else built from config.yaml' })
-          .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/' })
+          .option('out', { type: 'string', describe: 'Output directory (result_summary.json, replay_manifest.json, ...); default: <run-dir>/replay/, or <name>.replay/ beside a log not named events.jsonl; required when the log is read from stdin' })
           .option('in-place', { type: 'boolean', default: false, describe: 'Also write the corrected summary over the run\'s performance/result_summary.json, after backing the original up beside it (result_summary.json.orig-<sha8>)' })
           .option('chunks', { type: 'boolean', default: false, describe: 'Also write the chunks table (chunks.arrow, ... as --format says), one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
           .option('format', { type: 'string', default: 'arrow,parquet', describe: 'Formats of the samples, time-series and chunks tables, comma-separated: arrow (IPC file), parquet, csv' })
@@ -88,10 +89,9 @@ export async function main(argv: string[]): Promise<number> {
         });
         progress?.done();
         for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-        if (!args.quiet) {
-          process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n`);
-          process.stdout.write(`\nwrote ${result.summaryPath}\n`);
-        }
+        if (!args.quiet) process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n\n`);
+        // Always, even with --quiet: where the outputs went.
+        process.stdout.write(`wrote ${result.outDir}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
         if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${formatRescue(result.rescue)}`);
         if (result.backupPath) process.stdout.write(`replaced the original summary; backup: ${result.backupPath}\n`);
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     (y) =>
       y
         .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl or a run directory' })
-        .option('tokenizer', { type: 'string', demandOption: true, describe: 'tokenizer.json, or a model directory holding it' })
+        .option('tokenizer', { type: 'string', describe: "tokenizer.json, a model directory holding it, or a cached model id (org/name); default: the run's own, as recompute picks it" })
         .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
@@ -127,20 +127,22 @@ export async function main(argv: string[]): Promise<number> {
   );
   parser.command(
     'compare <inputs..>',
-    'Compare summaries (result_summary.json files or run directories): key metrics side by side, each change relative to the first.',
+    "Compare summaries (result_summary.json files or run directories): key metrics side by side, each change relative to the first; each run labelled from its config.yaml and flagged when incomplete.",
     (y) =>
       y
-        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'two or more summaries or run directories' })
+        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "two or more summaries or run directories (a run directory: its replay/ summary, else its own performance/ one)" })
+        .option('label', { type: 'string', array: true, describe: 'Column labels, one per input in order (default: model · load pattern and concurrency or QPS, from the run)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
         .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table and charts) to this file' }),
     async (args) => {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
-      const { names, summaries } = loadSummaries(inputs);
+      const { runs, summaries } = loadCompareRuns(inputs, (args.label as string[] | undefined) ?? []);
       const rows = compareSummaries(summaries);
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs: names, rows }, null, 2)}\n` : formatCompare(names, rows));
+      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : formatCompare(runs, rows));
       if (args.report) {
-        writeAtomic(args.report, await buildCompareReport(names, rows));
+        writeAtomic(args.report, await buildCompareReport(runs.map((r) => (r.complete ? r.label : `${r.label} (incomplete)`)), rows));
         if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
       }
     },

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { DecodeThreads, defaultDecodeThreads } from '../decode/parallel.js';
+import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import { ReplayError } from '../base/errors.js';
 import { writeAtomic } from '../base/atomic.js';
 import { loadVega } from '../output/charts.js';
@@ -16,12 +17,14 @@ import { replayLog, type DecodedSource, type ReplayDiagnostics } from '../pipeli
 import { type BackendChoice, type BatchCounter } from '../model/counting.js';
 import { openLog, splittable } from '../read/open.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
-import { locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from '../run/runDir.js';
+import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from '../run/runDir.js';
 import { cpuCount } from '../base/cpus.js';
 import { InProcessCounter } from '../tokens/inProcess.js';
-import { TokenizerPool } from '../tokens/pool.js';
-import { tokenizerFromName, tokenizerFromPath, type TokenizerFiles } from '../tokens/resolve.js';
-import { loadTokenizer } from '../tokens/tokenizer.js';
+import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool.js';
+import { type TokenizerFiles } from '../tokens/resolve.js';
+import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
+import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
+import { settleTokenizer, type Settled } from '../run/tokenizerSetting.js';
 import { REPLAY_VERSION } from '../base/version.js';
 import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
 
@@ -47,11 +50,10 @@ export interface RecomputeOptions {
   formats?: readonly TableFormat[];
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
-  makeCounter?: (files: TokenizerFiles, backend: BackendChoice, workers: number | undefined) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
+  makeCounter?: (files: TokenizerFiles, backend: BackendChoice, workers: number | undefined, chatSetup: ChatTemplateSource) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
 }
 
-/** Where each setting came from, for the manifest and the console. */
-export type Settled<T> = { value: T; source: string };
+export type { Settled };
 
 export interface RecomputeResult {
   summary: Summary;
@@ -72,6 +74,12 @@ export interface RecomputeResult {
 export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
   const started = Date.now();
   const files = locateRun(opts.input);
+  if (opts.out === undefined && defaultOutDir(files) === null) {
+    throw new ReplayError('reading the log from standard input: there is no run directory to write beside', 'pass --out DIR to say where the outputs go');
+  }
+  // Before a tokenizer is looked for: a summary or a text file passed by mistake is said as such.
+  const notALog = files.events === '-' || !splittable(files.events) ? null : sniffNotALog(files.events);
+  if (notALog) throw notALog;
   const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const warnings: string[] = [];
@@ -90,12 +98,16 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null, files.runDir);
   const backend = opts.backend ?? 'auto';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
-  if (tokenizer.value) {
+  // The chat template is settled once, here, and handed to every worker: the manifest names the one they use.
+  const chat: ChatSetup | null = tokenizer.value ? readChatSetup(tokenizer.value) : null;
+  if (tokenizer.value && chat) {
+    const tok = tokenizer.value;
     counter = opts.makeCounter
-      ? await opts.makeCounter(tokenizer.value, backend, opts.workers)
+      ? await opts.makeCounter(tok, backend, opts.workers, chat.config)
       : opts.workers === 0
-        ? new InProcessCounter(await loadRunTokenizer(tokenizer.value, backend))
-        : TokenizerPool.launch({ tokenizerJson: tokenizer.value.tokenizerJson, tokenizerConfig: tokenizer.value.tokenizerConfig, backend, workers: opts.workers });
+        ? new InProcessCounter(await loadRunTokenizer(tok, backend, chat.config))
+        : TokenizerPool.launch({ tokenizerJson: tok.tokenizerJson, tokenizerConfig: tok.tokenizerConfig, chatSetup: chat.config, backend, workers: opts.workers });
+    for (const f of chat.provenance.ignored) warnings.push(`${f}: not used — ${IGNORED_TEMPLATE_NOTE}${chat.provenance.source ? '' : '; this tokenizer has no chat template, so chat inputs are counted as plain text, as the reference does'}`);
   }
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.
   const workersReady = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
@@ -103,7 +115,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   workersReady.catch((err: unknown) => startFailed.abort(err));
   const settled = Date.now();
 
-  const outDir = resolve(opts.out ?? (files.runDir ? join(files.runDir, 'replay') : 'replay'));
+  const outDir = resolve(opts.out ?? defaultOutDir(files)!);
   const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
@@ -161,6 +173,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     await threaded?.close();
   }
   const { aggregator: agg, diagnostics: diag } = replay;
+  if (diag.eventsReplayed === 0) {
+    chunkWriter?.abort();
+    throw notALogError(files.events, diag.linesRead, diag.corruptExamples[0]);
+  }
   const replayed = Date.now();
 
   const streaming: Settled<boolean> =
@@ -219,6 +235,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
           file: resolve(tokenizer.value.tokenizerJson),
           sha256: sha256File(tokenizer.value.tokenizerJson),
           config: tokenizer.value.tokenizerConfig && resolve(tokenizer.value.tokenizerConfig),
+          chat_template: chat && chatTemplateManifest(chat),
           backend: counter?.backend?.used ?? backend,
           backend_requested: backend,
           /** Why auto did not pick bpe. */
@@ -260,11 +277,24 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
 }
 
-async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice) {
+/** The manifest's tokenizer.chat_template: where the template came from (or that there is none). */
+function chatTemplateManifest(chat: ChatSetup): Record<string, unknown> {
+  const p = chat.provenance;
+  return {
+    source: p.source,
+    names: p.names,
+    files: p.files.map((f) => ({ path: resolve(f.path), sha256: f.sha256 })),
+    sha256: p.sha256,
+    ignored: p.ignored.map((f) => resolve(f)),
+    note: p.source === null ? 'no chat template: chat prompts and structured outputs are counted as plain text, as the reference does' : null,
+  };
+}
+
+async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, chatSetup: ChatTemplateSource) {
   try {
-    return await loadTokenizer(backend, files.tokenizerJson, files.tokenizerConfig);
+    return await loadTokenizer(backend, files.tokenizerJson, files.tokenizerConfig, chatSetup);
   } catch (err) {
-    throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, 'pass --tokenizer with a valid tokenizer.json');
+    throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, BAD_TOKENIZER_HINT);
   }
 }
 
@@ -304,19 +334,4 @@ function hasEarlyStoppingMaps(original: Record<string, PyJson> | null | undefine
   const m = original['latency'];
   if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
   return 'early_stopping_percentiles' in m;
-}
-
-function settleTokenizer(flag: string | false | undefined, config: RunConfig | null, original: Record<string, PyJson> | null, runDir: string | null): Settled<TokenizerFiles | null> {
-  if (flag === false) return { value: null, source: '--no-tokenizer' };
-  if (typeof flag === 'string') return { value: tokenizerFromPath(flag), source: '--tokenizer' };
-  if (ranWithoutTokenizer(original)) return { value: null, source: 'original result_summary.json has no OSL: the run had no tokenizer' };
-  if (config?.tokenizerName) return { value: tokenizerFromName(config.tokenizerName, runDir), source: `config.yaml model "${config.tokenizerName}"` };
-  throw new ReplayError('no tokenizer: the run has no config.yaml naming its model', 'pass --tokenizer PATH (tokenizer.json or model directory), or --no-tokenizer');
-}
-
-function ranWithoutTokenizer(original: Record<string, PyJson> | null): boolean {
-  if (!original) return false;
-  const osl = original['output_sequence_lengths'];
-  const completed = original['n_samples_completed'];
-  return typeof completed === 'bigint' && completed > 0n && !!osl && typeof osl === 'object' && Object.keys(osl).length === 0;
 }

@@ -1,6 +1,9 @@
 // The same run under other tools' metric conventions, so numbers from
-// different benchmarks can be reconciled. Pure: sample table in, rows out.
-// Over tracked, successfully completed samples; ns.
+// different benchmarks can be reconciled. Pure: sample table in, rows out; ns.
+// The rows labelled as this summary take the summary's own population (every
+// tracked sample its series recorded, failed requests included, as the
+// reference records them), so they match result_summary.json; the other tools'
+// rows take tracked samples that completed without an error, as those tools count.
 import type { SampleTable } from '../aggregate/sampleTable.js';
 import type { ItlStats } from './chunkTable.js';
 
@@ -32,12 +35,13 @@ export function conventionTable(t: SampleTable, itl: ItlStats | null = null): Co
   let n = 0;
   for (let i = 0; i < t.length; i++) if (t.tracked(i) && t.completeNs.get(i) !== null && t.errorType.isNull(i)) rows[n++] = i;
   const ok = rows.subarray(0, n);
-  /** f over the tracked, completed samples, where finite (unboxed: a 1M-sample run stays a few MB). */
-  const pick = (f: (i: number) => number | null): Float64Array => {
-    const out = new Float64Array(ok.length);
+  /** f where finite, over `only` rows (default: the tracked samples completed without an error); unboxed, so a 1M-sample run stays a few MB. */
+  const pick = (f: (i: number) => number | null, only: Int32Array | null = ok): Float64Array => {
+    const n0 = only ? only.length : t.length;
+    const out = new Float64Array(n0);
     let n = 0;
-    for (const i of ok) {
-      const v = f(i);
+    for (let k = 0; k < n0; k++) {
+      const v = f(only ? only[k]! : k);
       if (v !== null && Number.isFinite(v)) out[n++] = v;
     }
     return out.subarray(0, n);
@@ -53,8 +57,9 @@ export function conventionTable(t: SampleTable, itl: ItlStats | null = null): Co
   const latencies = pick(latency);
   const perToken = pick(perDecodeToken);
   return [
-    row('MLCommons endpoints (this summary)', 'TPOT', '(complete − first chunk) / tokens after the first chunk', pick((i) => t.tpotNs.get(i))),
-    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', latencies),
+    // The summary's own series: every sample it recorded a value for (only = null).
+    row('MLCommons endpoints (this summary)', 'TPOT', '(complete − first chunk) / tokens after the first chunk', pick((i) => t.tpotNs.get(i), null)),
+    row('MLCommons endpoints (this summary)', 'latency p99 (numpy "lower")', 'sorted[floor(0.99·(n−1))]', pick(latency, null)),
     row('vLLM / SGLang bench_serving', 'TPOT', '(latency − TTFT) / (OSL − 1), requests with OSL > 1', perToken),
     row('GenAI-Perf / AIPerf', 'inter-token latency', '(request latency − TTFT) / (output tokens − 1)', perToken),
     row('GuideLLM', 'time per output token', 'latency / OSL (TTFT included)', pick((i) => (osl(i) > 0 && latency(i) !== null ? latency(i)! / osl(i) : null))),

@@ -42,6 +42,19 @@ export function locateRun(input: string): RunFiles {
   };
 }
 
+/**
+ * Where outputs go without --out: a run directory's (or an events.jsonl's) replay/;
+ * for a log of another name, <dir>/<name>.replay/ beside it, so that two logs in one
+ * directory do not overwrite each other; null for standard input (the caller asks for --out).
+ */
+export function defaultOutDir(files: RunFiles): string | null {
+  if (files.events === '-') return null;
+  const name = basename(files.events);
+  if (LOG_NAMES.includes(name)) return join(dirname(files.events), 'replay');
+  const stem = name.replace(/\.(gz|zst)$/, '').replace(/\.jsonl?$/, '');
+  return join(dirname(files.events), `${stem || name}.replay`);
+}
+
 export interface RunConfig {
   /** model_params.streaming: true (on), false (off), null (auto / absent). */
   streaming: boolean | null;
@@ -49,6 +62,8 @@ export interface RunConfig {
   /** Poisson runs report QPS/TPS over the legacy LoadGen window unless they opted out. */
   legacyLoadgenWindow: boolean | null;
   tokenizerName: string | null;
+  /** model_params.name: the model the run was made with. */
+  modelName: string | null;
   /** The summary's run_config block, built from config.yaml as the reference does. */
   runConfig: PyJson | null;
 }
@@ -90,6 +105,7 @@ export function readConfigYaml(path: string): RunConfig {
     earlyStopping: es && typeof es['enabled'] === 'boolean' ? es['enabled'] : null,
     legacyLoadgenWindow: load ? load['type'] === 'poisson' && load['use_legacy_loadgen_qps_metrics'] !== false : null,
     tokenizerName,
+    modelName: typeof model['name'] === 'string' && model['name'] ? model['name'] : null,
     runConfig,
   };
 }

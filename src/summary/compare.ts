@@ -1,8 +1,7 @@
 // `replay compare A B [...]`: key metrics of several summaries side by side,
-// with each one's change relative to the first.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { ReplayError } from '../base/errors.js';
+// with each one's change relative to the first; each run labelled (model, load
+// pattern, concurrency or QPS) and flagged when its summary is incomplete.
+// Pure: commands/compare.ts reads the files.
 
 const METRICS: Array<[string, string[], number, string]> = [
   ['samples completed', ['n_samples_completed'], 1, ''],
@@ -18,20 +17,77 @@ const METRICS: Array<[string, string[], number, string]> = [
   ['OSL avg', ['output_sequence_lengths', 'avg'], 1, 'tok'],
 ];
 
-/** A summary file, or the summary of a run directory (replay's first, else the run's own). */
-export function findSummary(input: string): string {
-  if (!existsSync(input)) throw new ReplayError(`${input}: no such file or directory`, 'give result_summary.json files or run directories');
-  if (!statSync(input).isDirectory()) return input;
-  for (const p of [join(input, 'result_summary.json'), join(input, 'replay', 'result_summary.json'), join(input, 'performance', 'result_summary.json')]) if (existsSync(p)) return p;
-  throw new ReplayError(`${input}: no result_summary.json here, in replay/ or in performance/`, 'run replay recompute on it first');
-}
-
 export interface CompareRow {
   metric: string;
   unit: string;
   values: Array<number | null>;
   /** Relative change of each value against the first (null where undefined). */
   change: Array<number | null>;
+}
+
+/** How a run loaded the server, from its run_config.load_pattern. */
+export interface LoadSetting {
+  pattern: string | null;
+  concurrency: number | null;
+  qps: number | null;
+}
+
+/** One compared run: what was read, what it is, and whether its numbers are whole. */
+export interface CompareRun {
+  /** As given on the command line. */
+  input: string;
+  /** The summary file read. */
+  file: string;
+  /** replay: a replay output (replay/); performance: the run's own summary (performance/); file: a summary file elsewhere. */
+  origin: 'replay' | 'performance' | 'file';
+  label: string;
+  model: string | null;
+  load: LoadSetting | null;
+  complete: boolean;
+  /** Why the summary cannot be trusted as complete; empty when it can. */
+  problems: string[];
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
+const num = (v: unknown): number | null => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The load setting of a summary's (or config.yaml's) run_config block. */
+export function loadOf(runConfig: unknown): LoadSetting | null {
+  const lp = obj(obj(runConfig)?.['load_pattern']);
+  if (!lp) return null;
+  return { pattern: typeof lp['type'] === 'string' ? lp['type'] : null, concurrency: num(lp['target_concurrency']), qps: num(lp['target_qps']) };
+}
+
+/**
+ * Why a summary is incomplete: its own complete/state fields, tokenizations a
+ * replay could not count (its manifest), or the drain's pending tasks
+ * (the run's metrics/final_snapshot.json).
+ */
+export function incompleteness(summary: Obj, notCounted: number | null, pendingTasks: number | null): string[] {
+  const problems: string[] = [];
+  if (summary['complete'] === false) problems.push('complete: false');
+  if (summary['state'] === 'interrupted') problems.push('interrupted (the log ends before session.ended)');
+  if (notCounted !== null && notCounted > 0) problems.push(`${notCounted} tokenization(s) not counted (replay_manifest.json)`);
+  if (pendingTasks !== null && pendingTasks > 0) problems.push(`${pendingTasks} tokenization(s) left pending by the drain (metrics/final_snapshot.json)`);
+  return problems;
+}
+
+/** "model · pattern c=N" / "model · pattern N QPS", from what is known; `fallback` when nothing is. */
+export function runLabel(model: string | null, load: LoadSetting | null, fallback: string): string {
+  const parts: string[] = [];
+  if (model) parts.push(model);
+  if (load?.pattern) {
+    const at = load.concurrency !== null ? ` c=${load.concurrency}` : load.qps !== null ? ` ${load.qps} QPS` : '';
+    parts.push(`${load.pattern}${at}`);
+  }
+  return parts.length > 0 ? parts.join(' · ') : fallback;
+}
+
+/** Whether `v` has the keys every result_summary.json has. */
+export function isSummary(v: unknown): v is Obj {
+  const o = obj(v);
+  return o !== null && 'n_samples_issued' in o && 'n_samples_completed' in o && 'duration_ns' in o;
 }
 
 export function compareSummaries(summaries: Array<Record<string, unknown>>): CompareRow[] {
@@ -46,15 +102,24 @@ export function compareSummaries(summaries: Array<Record<string, unknown>>): Com
   });
 }
 
-export function formatCompare(names: string[], rows: CompareRow[]): string {
+const ORIGIN: Record<CompareRun['origin'], string> = {
+  replay: 'replay output',
+  performance: "the run's own summary",
+  file: 'summary file',
+};
+
+/** The table, then one line per run: its column, the file read, and whether it is incomplete. */
+export function formatCompare(runs: CompareRun[], rows: CompareRow[]): string {
   const cell = (v: number | null): string => (v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
-  const table = [['metric', ...names.map((n, i) => (i === 0 ? n : `${n} (Δ)`))]];
+  const head = runs.map((r, i) => `#${i + 1}${r.complete ? '' : '*'}${i === 0 ? '' : ' (Δ)'}`);
+  const table = [['metric', ...head]];
   for (const r of rows) table.push([`${r.metric}${r.unit ? ` (${r.unit})` : ''}`, ...r.values.map((v, i) => (i === 0 || r.change[i] === null ? cell(v) : `${cell(v)} (${r.change[i]! >= 0 ? '+' : ''}${(r.change[i]! * 100).toFixed(1)}%)`))]);
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  return `${table.map((row) => row.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ')).join('\n')}\n`;
-}
-
-export function loadSummaries(inputs: string[]): { names: string[]; summaries: Array<Record<string, unknown>> } {
-  const paths = inputs.map(findSummary);
-  return { names: inputs, summaries: paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) };
+  const lines = table.map((row) => row.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  '));
+  lines.push('');
+  runs.forEach((r, i) => {
+    lines.push(`#${i + 1} ${r.label}: ${r.file} (${ORIGIN[r.origin]})`);
+    if (!r.complete) lines.push(`   * incomplete: ${r.problems.join('; ')}`);
+  });
+  return `${lines.join('\n')}\n`;
 }

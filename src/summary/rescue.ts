@@ -80,6 +80,11 @@ export function pendingTasksOf(runDir: string | null): number | null {
   }
 }
 
+/** Fields holding nanoseconds: the *_ns counters and the TTFT, TPOT and latency series (not their sample counts). */
+function isTimeField(field: string): boolean {
+  return field.endsWith('_ns') || /^(ttft|tpot|latency)\./.test(field);
+}
+
 export function formatRescue(r: RescueReport): string {
   const lines: string[] = [];
   if (r.originalProblems.length > 0) lines.push(`The original result_summary.json was incomplete: ${r.originalProblems.join('; ')}.`);
@@ -87,9 +92,12 @@ export function formatRescue(r: RescueReport): string {
     lines.push('The corrected summary matches the original.');
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`${r.changes.length} field(s) changed (original → corrected):`);
-  const fmt = (v: FieldChange['original']): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(8)) : String(v));
+  lines.push(`${r.changes.length} field(s) changed (original → corrected; times in ms):`);
+  const plain = (v: FieldChange['original']): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(8)) : String(v));
+  // Times are nanoseconds in the summary; shown in ms, as the summary table and compare show them.
+  const ms = (v: FieldChange['original']): string => (typeof v === 'number' ? `${(v / 1e6).toLocaleString('en-US', { maximumFractionDigits: 3 })} ms` : plain(v));
   for (const c of r.changes) {
+    const fmt = isTimeField(c.field) ? ms : plain;
     const rel = c.relative !== null ? ` (${c.relative >= 0 ? '+' : ''}${(c.relative * 100).toFixed(2)}%)` : '';
     lines.push(`  ${c.field}: ${fmt(c.original)} → ${fmt(c.corrected)}${rel}`);
   }

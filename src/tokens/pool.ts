@@ -22,8 +22,11 @@ import { allowedCpus, findTaskset, formatCpuList, planBlocks } from '../base/cpu
 import type { CountableInput } from '../model/inputs.js';
 import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
+import type { ChatTemplateSource } from './chatTemplate.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
+/** The hint for a tokenizer.json the worker cannot load (the same as on the main thread). */
+export const BAD_TOKENIZER_HINT = 'the file is damaged or not a tokenizer.json: pass --tokenizer with a valid one';
 /** Tries per batch: the first plus two retries. */
 export const MAX_ATTEMPTS = 3;
 /** A worker slot whose replacement fails to start this many times in a row is abandoned. */
@@ -34,6 +37,12 @@ const WORKER_NODE_FLAGS = ['--expose-gc'];
 export interface PoolOptions {
   tokenizerJson: string;
   tokenizerConfig: string | null;
+  /**
+   * tokenizer_config.json with its chat template settled (tokenizer.ts readChatSetup),
+   * sent to every worker so that all count with the template the manifest names;
+   * without it each worker reads the files beside the tokenizer itself.
+   */
+  chatSetup?: ChatTemplateSource;
   /** auto: bpe where the tokenizer allows it, else native (textCounter.ts). */
   backend: BackendChoice;
   /** Worker processes; 0 counts in this process; default one per CPU block (see defaultWorkers). */
@@ -139,7 +148,7 @@ export class TokenizerPool {
     const cpus = allowedCpus();
     const n = opts.workers ?? defaultWorkers(opts.backend, cpus.length);
     if (n <= 0) {
-      pool.ready = loadTokenizer(opts.backend, opts.tokenizerJson, opts.tokenizerConfig).then((tok) => {
+      pool.ready = loadTokenizer(opts.backend, opts.tokenizerJson, opts.tokenizerConfig, opts.chatSetup).then((tok) => {
         pool.inProcess = tok;
         pool.started = true;
       });
@@ -277,6 +286,7 @@ export class TokenizerPool {
       type: 'init',
       tokenizerJson: this.opts.tokenizerJson,
       tokenizerConfig: this.opts.tokenizerConfig,
+      chatSetup: this.opts.chatSetup ?? null,
       backend: this.opts.backend,
       cpus: slot.pinned ? slot.cpus : null,
     });
@@ -305,7 +315,7 @@ export class TokenizerPool {
         this.pump();
         return;
       case 'error':
-        if (m.id === null) return this.startFailed(slot, p, `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message}`);
+        if (m.id === null) return this.startFailed(slot, p, `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message.split('\n')[0]}`, BAD_TOKENIZER_HINT);
         return this.settle(slot, p, m.id, null, m.message);
       case 'result':
         return this.settle(slot, p, m.id, { counts: m.counts, notes: m.notes }, '');
@@ -369,11 +379,12 @@ export class TokenizerPool {
     this.pump();
   }
 
-  private startFailed(slot: Slot, p: Proc, reason: string): void {
+  /** `hint`: what the user can do; a worker that died or hung while starting may be the machine's fault (memory), not the tokenizer's. */
+  private startFailed(slot: Slot, p: Proc, reason: string, hint = 'the worker process could not start: check free memory, or count on the main thread with --workers 0'): void {
     if (p.dead) return;
     this.retire(slot, p);
     if (!this.started) {
-      this.starting?.reject(new ReplayError(`tokenizer worker failed to start: ${reason}`, 'try --workers 0'));
+      this.starting?.reject(new ReplayError(`tokenizer worker failed to start: ${reason}`, hint));
       return;
     }
     if (this.closed) return;

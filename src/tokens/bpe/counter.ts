@@ -1,17 +1,24 @@
-// replay's own token counter for byte-level BPE tokenizers (GPT-2 style: Llama 3,
-// Qwen, DeepSeek, ...): the same count as the Rust binding's
-// encode(text, add_special_tokens = false).getLength(), without building an
-// encoding. It follows the library's pipeline step by step:
+// replay's own token counter for BPE tokenizers: the same count as the Rust
+// binding's encode(text, add_special_tokens = false).getLength(), without
+// building an encoding. Two forms:
+//   byte-level   GPT-2 style (Llama 3, Qwen, DeepSeek, gpt-oss): Split regexes
+//                then ByteLevel, each piece's UTF-8 bytes merged;
+//   characters   SentencePiece style (Llama 2, Gemma): a Prepend/Replace
+//                normalizer, no ByteLevel, each piece's characters merged, with
+//                byte fallback (<0xXX> tokens) or the unknown token for
+//                characters that are no token.
+// It follows the library's pipeline step by step:
 //   1. added tokens that are not normalized are split out of the raw text (one token each);
-//   2. the rest is normalized (none, or NFC), and normalized added tokens are split out;
-//   3. each Split pre-tokenizer cuts every piece further (matches and the gaps between them);
+//   2. each rest is normalized (steps.ts), and normalized added tokens are split out;
+//   3. each Split pre-tokenizer cuts every piece further;
 //   4. each final piece is one BPE word.
 // compileBpeCounter throws Unsupported for any tokenizer.json outside this form
 // (another model, normalizer or pre-tokenizer, truncation, stripping added
 // tokens, ...); callers then count with the native binding.
-import { ByteLevelBpe, BYTE_CHARS } from './model.js';
+import { BpeModel, BYTE_CHARS, byteLevelAlphabet, charAlphabet, MergeTable } from './model.js';
 import { toWellFormed } from '../wellFormed.js';
-import { compilePattern, literalPattern, Unsupported, type CompiledPattern } from './pattern.js';
+import { compilePattern, literalPattern, Unsupported } from './pattern.js';
+import { compileNormalizer, cut, splitBy, splitStages, type SplitStage, type Step } from './steps.js';
 import { NFC, nativeOnlyCodePoints } from './unicodeCheck.js';
 
 export { Unsupported } from './pattern.js';
@@ -26,6 +33,8 @@ interface TokenizerJson {
   model?: {
     type?: string;
     dropout?: number | null;
+    unk_token?: string | null;
+    fuse_unk?: boolean;
     continuing_subword_prefix?: string | null;
     end_of_word_suffix?: string | null;
     byte_fallback?: boolean;
@@ -35,73 +44,63 @@ interface TokenizerJson {
   };
 }
 
-interface Step {
-  type: string;
-  [key: string]: unknown;
-}
-
 /** The pattern ByteLevel splits with when use_regex is true (GPT-2's). */
 const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+/** SentencePiece's word-boundary mark (the space, after its normalizer). */
+const MARK = '\u2581';
 
 export class BpeCounter {
   constructor(
     /** Added tokens matched on the raw text, longest first; null when there are none. */
     private readonly rawAdded: RegExp | null,
-    private readonly nfc: boolean,
+    private readonly normalize: ((text: string) => string) | null,
     /** Added tokens matched after normalization. */
     private readonly normalizedAdded: RegExp | null,
-    private readonly splits: readonly RegExp[],
-    private readonly model: ByteLevelBpe,
-    /** Texts holding any of these code points are left to the native binding (unicodeCheck.ts). */
-    private readonly nativeOnly: RegExp,
+    private readonly stages: readonly SplitStage[],
+    private readonly model: BpeModel,
+    /** Texts holding any of these code points are left to the native binding (unicodeCheck.ts); null: none need it. */
+    private readonly nativeOnly: RegExp | null,
+    /** Characters after which a word may be cut before MARK without changing its count (see wordCuts); null: never cut. */
+    private readonly cutsBeforeMark: ReadonlySet<string> | null,
   ) {}
 
   /** Tokens of `text`, as encode(text, add_special_tokens = false) gives; -1 when the text must be counted natively. */
   count(text: string): number {
     text = toWellFormed(text);
-    if (this.nativeOnly.test(text)) return -1;
+    if (this.nativeOnly?.test(text)) return -1;
     return this.rawAdded ? splitOut(this.rawAdded, text, (gap) => this.normalized(gap)) : this.normalized(text);
   }
 
   private normalized(text: string): number {
-    if (this.nfc) text = text.normalize('NFC');
+    if (this.normalize) text = this.normalize(text);
     return this.normalizedAdded ? splitOut(this.normalizedAdded, text, (gap) => this.pieces(gap, 0)) : this.pieces(text, 0);
   }
 
   /** Tokens of `text` cut by the splits from `stage` on. */
   private pieces(text: string, stage: number): number {
-    if (stage === this.splits.length) return this.model.count(text);
-    const next = (piece: string): number => this.pieces(piece, stage + 1);
-    return cut(this.splits[stage]!, text, next, next);
+    if (stage === this.stages.length) return this.cutsBeforeMark ? this.words(text) : this.model.count(text);
+    return splitBy(this.stages[stage]!, text, (piece) => this.pieces(piece, stage + 1));
+  }
+
+  /** A final piece counted as the words it falls into at the safe cuts before MARK. */
+  private words(text: string): number {
+    let total = 0;
+    let from = 0;
+    for (let at = text.indexOf(MARK, 1); at > 0; at = text.indexOf(MARK, at + 1)) {
+      const before = text.charCodeAt(at - 1);
+      // A surrogate pair before the mark is never cut after (its half is no token).
+      if (before >= 0xd800 && before <= 0xdfff) continue;
+      if (!this.cutsBeforeMark!.has(text[at - 1]!)) continue;
+      total += this.model.count(text.slice(from, at));
+      from = at;
+    }
+    return total + this.model.count(from === 0 ? text : text.slice(from));
   }
 }
 
 /** One token per match of `added`, plus `rest` of each gap. */
 function splitOut(added: RegExp, text: string, rest: (gap: string) => number): number {
   return cut(added, text, () => 1, rest);
-}
-
-/** The sum of `match` over the matches of `re` in `text` and of `gap` over the non-empty text between them. */
-function cut(re: RegExp, text: string, match: (m: string) => number, gap: (g: string) => number): number {
-  let total = 0;
-  let last = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const at = m.index;
-    const end = re.lastIndex;
-    if (end === at) {
-      // An empty match cuts nothing; step over one character, as the Rust iterator does.
-      re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
-      continue;
-    }
-    if (at > last) total += gap(text.slice(last, at));
-    total += match(m[0]);
-    last = end;
-    // The callbacks may have run other patterns; this one resumes where it stopped.
-    re.lastIndex = end;
-  }
-  if (last < text.length) total += gap(last === 0 ? text : text.slice(last));
-  return total;
 }
 
 /** Leftmost-longest alternation of literal strings (the library's Aho-Corasick match kind). */
@@ -115,77 +114,104 @@ const unsupported = (why: string): never => {
   throw new Unsupported(why);
 };
 
-function isIdentityNormalizer(n: Step | null | undefined): boolean {
-  return n == null || (n.type === 'Sequence' && Array.isArray(n['normalizers']) && (n['normalizers'] as Step[]).every(isIdentityNormalizer));
-}
-
-/** none | NFC | Sequence of those. Returns whether text is put in NFC. */
-function normalizerForm(n: Step | null | undefined): boolean {
-  if (isIdentityNormalizer(n)) return false;
-  if (n!.type === 'NFC') return true;
-  if (n!.type === 'Sequence' && Array.isArray(n!['normalizers'])) {
-    const parts = (n!['normalizers'] as Step[]).filter((p) => !isIdentityNormalizer(p));
-    if (parts.every((p) => p.type === 'NFC')) return true;
+/** The merges as [left id, right id, merged id], in rank order; throws Unsupported where the library would refuse to load them. */
+function mergeList(model: NonNullable<TokenizerJson['model']>, vocab: ReadonlyMap<string, number>): { ids: Array<[number, number, number]>; pairs: Array<[string, string]> } {
+  const ids: Array<[number, number, number]> = [];
+  const pairs: Array<[string, string]> = [];
+  for (const m of model.merges ?? []) {
+    const pair = typeof m === 'string' ? m.split(' ') : m;
+    const [l, r, merged] = [vocab.get(pair[0]!), vocab.get(pair[1]!), vocab.get(pair[0]! + pair[1]!)];
+    if (pair.length !== 2 || l === undefined || r === undefined || merged === undefined) unsupported(`the merge ${JSON.stringify(m)}`);
+    ids.push([l!, r!, merged!]);
+    pairs.push([pair[0]!, pair[1]!]);
   }
-  return unsupported(`the normalizer ${JSON.stringify(n).slice(0, 120)}`);
+  return { ids, pairs };
 }
 
-/** The Split patterns applied in order, ending with a ByteLevel step. */
-function splitPatterns(pre: Step | null | undefined): CompiledPattern[] {
-  if (!pre) return unsupported('a tokenizer without a pre-tokenizer');
-  const steps = pre.type === 'Sequence' ? ((pre['pretokenizers'] as Step[] | undefined) ?? []) : [pre];
-  const last = steps.at(-1);
-  if (!last || last.type !== 'ByteLevel') unsupported('a pre-tokenizer that does not end with ByteLevel');
-  if (last!['add_prefix_space']) unsupported('ByteLevel with add_prefix_space');
-  const patterns: CompiledPattern[] = [];
-  for (const step of steps.slice(0, -1)) {
-    if (step.type !== 'Split') unsupported(`the pre-tokenizer ${step.type}`);
-    if (step['behavior'] !== 'Isolated' || step['invert']) unsupported(`Split with behavior ${String(step['behavior'])}${step['invert'] ? ', inverted' : ''}`);
-    const pattern = step['pattern'] as { Regex?: string; String?: string } | undefined;
-    if (typeof pattern?.Regex === 'string') patterns.push(compilePattern(pattern.Regex));
-    else if (typeof pattern?.String === 'string') patterns.push(literalPattern(pattern.String));
-    else unsupported('a Split without a pattern');
-  }
-  if (last!['use_regex'] !== false) patterns.push(compilePattern(GPT2_PATTERN));
-  return patterns;
-}
-
-function bpeModel(model: TokenizerJson['model']): ByteLevelBpe {
+function checkModel(model: TokenizerJson['model']): NonNullable<TokenizerJson['model']> {
   if (!model || model.type !== 'BPE') return unsupported(`the model ${model?.type ?? '(none)'}`);
   if (model.dropout) unsupported('BPE dropout');
   if (model.continuing_subword_prefix || model.end_of_word_suffix) unsupported('BPE subword prefixes or suffixes');
-  if (model.byte_fallback) unsupported('BPE byte fallback');
-  const vocab = new Set(Object.keys(model.vocab ?? {}));
-  // Every byte is a symbol of its own before merging: all 256 must be tokens.
-  if (!BYTE_CHARS.every((c) => vocab.has(c))) unsupported('a byte-level vocabulary missing some of the 256 byte symbols');
-  const ranks = new Map<string, number>();
-  const merges = model.merges ?? [];
-  for (let r = 0; r < merges.length; r++) {
-    const m = merges[r]!;
-    const pair = typeof m === 'string' ? m.split(' ') : m;
-    if (pair.length !== 2 || !vocab.has(pair[0]! + pair[1]!)) unsupported(`the merge ${JSON.stringify(m)}`);
-    const key = `${pair[0]} ${pair[1]}`;
-    // The first (lowest) rank of a pair listed twice wins.
-    if (!ranks.has(key)) ranks.set(key, r);
-  }
-  return new ByteLevelBpe(vocab, ranks, model.ignore_merges === true);
+  return model;
 }
 
-/** Builds the counter for a parsed tokenizer.json; throws Unsupported when its pipeline is outside the form above. */
+const vocabOf = (model: NonNullable<TokenizerJson['model']>): Map<string, number> => new Map(Object.entries(model.vocab ?? {}));
+
+function byteLevelModel(model: NonNullable<TokenizerJson['model']>): BpeModel {
+  const vocab = vocabOf(model);
+  // Every byte is a symbol of its own before merging: all 256 must be tokens (so byte fallback and the unknown token never apply).
+  if (!BYTE_CHARS.every((c) => vocab.has(c))) unsupported('a byte-level vocabulary missing some of the 256 byte symbols');
+  return new BpeModel(vocab, new MergeTable(mergeList(model, vocab).ids), model.ignore_merges === true, byteLevelAlphabet(vocab));
+}
+
+function charModel(model: NonNullable<TokenizerJson['model']>): { model: BpeModel; cuts: Set<string> | null } {
+  const vocab = vocabOf(model);
+  const unk = model.unk_token ?? null;
+  // The library fails to encode a text needing an unknown token that is not in the vocabulary.
+  if (unk !== null && !vocab.has(unk)) unsupported(`an unknown token ${JSON.stringify(unk)} missing from the vocabulary`);
+  const { ids, pairs } = mergeList(model, vocab);
+  const alphabet = charAlphabet(vocab, { byteFallback: model.byte_fallback === true, unk, fuseUnk: model.fuse_unk === true });
+  const ignoreMerges = model.ignore_merges === true;
+  return { model: new BpeModel(vocab, new MergeTable(ids), ignoreMerges, alphabet), cuts: ignoreMerges ? null : wordCuts(vocab, pairs) };
+}
+
+/**
+ * The characters c such that a word may be cut between c and a following MARK:
+ * c is a token (so its symbol is c itself, never a byte-fallback or unknown
+ * token) and no merge joins a symbol ending in c to one starting with MARK.
+ * Merges only ever join neighbours, and a merged symbol's text starts and ends
+ * with its first and last characters', so no merge ever crosses such a cut:
+ * the word's merges are those of its two sides, and its count their sum. (Not
+ * with ignore_merges, whose whole-word lookup the cut would bypass.)
+ */
+function wordCuts(vocab: ReadonlyMap<string, number>, pairs: ReadonlyArray<[string, string]>): Set<string> | null {
+  // The argument is about token strings; merges go by ids, which must then name one string each.
+  if (!vocab.has(MARK) || new Set(vocab.values()).size !== vocab.size) return null;
+  const joined = new Set<string>();
+  for (const [left, right] of pairs) if (right.startsWith(MARK)) joined.add(lastChar(left));
+  const cuts = new Set<string>();
+  for (const t of vocab.keys()) if (t.length === 1 && !isSurrogate(t) && !joined.has(t)) cuts.add(t);
+  return cuts;
+}
+
+/** The last code point of `s`, as a string. */
+const lastChar = (s: string): string => (s.length > 1 && isSurrogate(s.slice(-1)) ? s.slice(-2) : s.slice(-1));
+const isSurrogate = (t: string): boolean => t.charCodeAt(0) >= 0xd800 && t.charCodeAt(0) <= 0xdfff;
+
+/** Builds the counter for a parsed tokenizer.json; throws Unsupported when its pipeline is outside the forms above. */
 export function compileBpeCounter(json: TokenizerJson): BpeCounter {
   if (json.truncation != null) unsupported('truncation');
   if (json.padding != null) unsupported('padding');
-  const nfc = normalizerForm(json.normalizer);
+  const normalizer = compileNormalizer(json.normalizer);
   const raw: string[] = [];
   const normalized: string[] = [];
   for (const t of json.added_tokens ?? []) {
     if (t.single_word || t.lstrip || t.rstrip) unsupported(`the added token ${JSON.stringify(t.content)} (single_word/lstrip/rstrip)`);
     if (t.content === '') continue;
-    if (t.normalized && nfc) unsupported(`the normalized added token ${JSON.stringify(t.content)} with NFC`);
-    (t.normalized ? normalized : raw).push(t.content);
+    if (!t.normalized) {
+      raw.push(t.content);
+      continue;
+    }
+    if (normalizer.nfc) unsupported(`the normalized added token ${JSON.stringify(t.content)} with NFC`);
+    // The library matches a normalized token by its own content normalized (e.g. "<s>" as "▁<s>" after Prepend).
+    const spelled = normalizer.apply ? normalizer.apply(t.content) : t.content;
+    if (spelled === '') unsupported(`the normalized added token ${JSON.stringify(t.content)}, empty once normalized`);
+    normalized.push(spelled);
   }
-  const splits = splitPatterns(json.pre_tokenizer);
-  const classes = splits.flatMap((p) => [...p.classes]);
-  if (nfc) classes.push(NFC);
-  return new BpeCounter(alternation(raw), nfc, alternation(normalized), splits.map((p) => p.regex), bpeModel(json.model), nativeOnlyCodePoints(classes));
+  const { stages, byteLevel } = splitStages(json.pre_tokenizer);
+  const model = checkModel(json.model);
+  let bpe: BpeModel;
+  let cuts: Set<string> | null = null;
+  if (byteLevel) {
+    if (byteLevel['add_prefix_space']) unsupported('ByteLevel with add_prefix_space');
+    if (byteLevel['use_regex'] !== false) stages.push({ pattern: compilePattern(GPT2_PATTERN), behavior: 'Isolated' });
+    bpe = byteLevelModel(model);
+  } else {
+    ({ model: bpe, cuts } = charModel(model));
+  }
+  const classes = stages.flatMap((s) => [...s.pattern.classes]);
+  if (normalizer.nfc) classes.push(NFC);
+  // Byte-level counting always splits with Unicode classes; the character form may use none, and then no Unicode table matters.
+  const nativeOnly = byteLevel || classes.length > 0 ? nativeOnlyCodePoints(classes) : null;
+  return new BpeCounter(alternation(raw), normalizer.apply, alternation(normalized), stages, bpe, nativeOnly, cuts);
 }

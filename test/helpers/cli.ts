@@ -1,0 +1,28 @@
+// Child processes for the tests, run asynchronously: a synchronous child
+// (spawnSync) blocks the test worker's event loop for its whole run, and a file
+// of such runs can starve vitest's worker RPC past its timeout on a busy machine.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface Ran {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const REPLAY_BIN = join(__dirname, '..', '..', 'bin', 'replay.js');
+
+/** Runs `cmd args`; `input` is written to its standard input. Never rejects: a failure is its exit status. */
+export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, maxBuffer: 256 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ status: code, stdout, stderr });
+    });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+
+/** The replay CLI: `replay(['recompute', ...])`. */
+export const replay = (args: string[], opts?: Parameters<typeof run>[2]): Promise<Ran> => run(process.execPath, [REPLAY_BIN, ...args], opts);
