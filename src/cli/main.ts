@@ -13,7 +13,8 @@ import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
 import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../commands/recompute.js';
-import { formatRescue } from '../summary/rescue.js';
+import { formatInPlace, formatRescue } from '../summary/rescue.js';
+import { escapeControls } from '../base/terminal.js';
 import { REPLAY_VERSION } from '../base/version.js';
 import { parseTableFormats } from '../output/tableFormats.js';
 import { progressReporter } from './progress.js';
@@ -88,12 +89,12 @@ export async function main(argv: string[]): Promise<number> {
           onProgress: progress?.update,
         });
         progress?.done();
-        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-        if (!args.quiet) process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n\n`);
+        for (const w of result.warnings) process.stderr.write(`warning: ${escapeControls(w)}\n`);
+        if (!args.quiet) process.stdout.write(`${escapeLines(renderSummary(result.summary as { [k: string]: PyJson }))}\n\n`);
         // Always, even with --quiet: where the outputs went.
-        process.stdout.write(`wrote ${result.outDir}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
-        if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${formatRescue(result.rescue)}`);
-        if (result.backupPath) process.stdout.write(`replaced the original summary; backup: ${result.backupPath}\n`);
+        process.stdout.write(`wrote ${escapeControls(result.outDir)}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
+        if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${escapeLines(formatRescue(result.rescue))}`);
+        if (result.inPlace) process.stdout.write(escapeLines(formatInPlace(result.inPlace)));
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
       },
     );
@@ -110,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(formatCheckReport(report));
+      else process.stdout.write(escapeLines(formatCheckReport(report)));
       exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;
     },
   );
@@ -122,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       const dir = resolveOutDir(args.dir);
       const path = join(dir, 'report.html');
       writeAtomic(path, buildReport(dir));
-      process.stdout.write(`wrote ${path}\n`);
+      process.stdout.write(`wrote ${escapeControls(path)}\n`);
     },
   );
   parser.command(
@@ -139,11 +140,11 @@ export async function main(argv: string[]): Promise<number> {
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
       const { runs, summaries } = loadCompareRuns(inputs, (args.label as string[] | undefined) ?? []);
       const rows = compareSummaries(summaries);
-      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : formatCompare(runs, rows));
+      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${escapeControls(r.file)} is incomplete: ${escapeControls(r.problems.join('; '))}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : escapeLines(formatCompare(runs, rows)));
       if (args.report) {
         writeAtomic(args.report, await buildCompareReport(runs.map((r) => (r.complete ? r.label : `${r.label} (incomplete)`)), rows));
-        if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
+        if (!args.json) process.stdout.write(`wrote ${escapeControls(args.report)}\n`);
       }
     },
   );
@@ -151,13 +152,16 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     if (err instanceof ReplayError) {
-      process.stderr.write(`replay: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
+      process.stderr.write(`replay: ${escapeControls(err.message)}${err.hint ? `\n  ${escapeControls(err.hint)}` : ''}\n`);
       return err.exitCode;
     }
     throw err;
   }
   return exitCode;
 }
+
+/** Multi-line console text with each line's control characters escaped (the line breaks kept). */
+const escapeLines = (text: string): string => text.split('\n').map(escapeControls).join('\n');
 
 /** A replay output directory: the directory itself, or a run directory's replay/. */
 function resolveOutDir(dir: string): string {

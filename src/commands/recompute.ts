@@ -1,13 +1,13 @@
 // `replay recompute`: settle the run's settings, replay its log, write the
 // corrected summary and its provenance.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { DecodeThreads, defaultDecodeThreads } from '../decode/parallel.js';
 import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import { ReplayError } from '../base/errors.js';
-import { writeAtomic } from '../base/atomic.js';
+import { ensureOutputDir, writeAtomic } from '../base/atomic.js';
+import { readBounded, readBoundedText } from '../base/files.js';
 import { loadVega } from '../output/charts.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.js';
 import { toPyJson, parsePyJson } from '../py/json.js';
@@ -26,7 +26,9 @@ import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } f
 import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
 import { settleTokenizer, type Settled } from '../run/tokenizerSetting.js';
 import { REPLAY_VERSION } from '../base/version.js';
-import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
+import { diffSummaries, pendingTasksOf, readInPlaceOriginal, replaceInPlace, type InPlaceResult, type RescueReport } from '../summary/rescue.js';
+import { previousRescueBaseline } from '../summary/rescueBaseline.js';
+import { checkTokenizerBounds } from '../tokens/bounds.js';
 
 export interface RecomputeOptions {
   input: string;
@@ -66,8 +68,8 @@ export interface RecomputeResult {
   originalSummary: Record<string, PyJson> | null;
   /** Original vs corrected, when the run had its own summary. */
   rescue: RescueReport | null;
-  /** Where the original was backed up, with --in-place. */
-  backupPath: string | null;
+  /** What --in-place did (null without it). */
+  inPlace: InPlaceResult | null;
   manifest: Record<string, unknown>;
 }
 
@@ -80,6 +82,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   // Before a tokenizer is looked for: a summary or a text file passed by mistake is said as such.
   const notALog = files.events === '-' || !splittable(files.events) ? null : sniffNotALog(files.events);
   if (notALog) throw notALog;
+  // Where the outputs go is checked before any work: a link planted there is refused, a read-only place said so.
+  const outDir = resolve(opts.out ?? defaultOutDir(files)!);
+  ensureOutputDir(outDir);
+  if (opts.inPlace && files.originalSummary) readInPlaceOriginal(files.originalSummary);
   const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const warnings: string[] = [];
@@ -99,6 +105,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const backend = opts.backend ?? 'auto';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
   // The chat template is settled once, here, and handed to every worker: the manifest names the one they use.
+  if (tokenizer.value) checkTokenizerBounds(tokenizer.value.tokenizerJson);
   const chat: ChatSetup | null = tokenizer.value ? readChatSetup(tokenizer.value) : null;
   if (tokenizer.value && chat) {
     const tok = tokenizer.value;
@@ -115,7 +122,6 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   workersReady.catch((err: unknown) => startFailed.abort(err));
   const settled = Date.now();
 
-  const outDir = resolve(opts.out ?? defaultOutDir(files)!);
   const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
@@ -211,7 +217,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   if (pending > 0) warnings.push(`${pending} tokenization(s) not counted: summary marked complete: false`);
   if (agg.duplicateStarts > 0) warnings.push(`${agg.duplicateStarts} duplicate session.started event(s) ignored`);
 
-  const rescue = original ? diffSummaries(original.raw, summary, pendingTasksOf(files.runDir)) : null;
+  // A summary an earlier --in-place already corrected is compared with the original it backed up, so the
+  // manifest keeps saying what that rescue changed.
+  const baseline = original && files.originalSummary ? previousRescueBaseline(outDir, files.originalSummary, summary) : null;
+  const rescue = original ? { ...diffSummaries(baseline?.raw ?? original.raw, summary, pendingTasksOf(files.runDir)), ...(baseline ? { comparedWith: baseline.path } : {}) } : null;
   if (opts.inPlace && !files.originalSummary) {
     chunkWriter?.abort();
     throw new ReplayError(`--in-place: ${files.runDir ?? files.events} has no performance/result_summary.json to replace`, 'drop --in-place, or point replay at the run directory');
@@ -255,6 +264,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     reached_session_ended: diag.reachedEnded,
     tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes },
     rescue,
+    in_place: null as Record<string, unknown> | null,
     warnings,
     wall_time_s: 0,
     /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
@@ -269,12 +279,16 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const { buildNotebook } = await import('../output/ipynb.js');
   writeAtomic(join(outDir, 'report.ipynb'), buildNotebook({ summary, formats, chunks: chunkWriter !== null, logSha256 }));
   manifest.outputs.files = ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'];
+  const inPlace = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
+  if (inPlace) {
+    const kept = baseline && !inPlace.replaced ? baseline.path : inPlace.backup;
+    manifest.in_place = { summary: resolve(files.originalSummary!), replaced: inPlace.replaced, backup: kept && resolve(kept), backup_made: inPlace.backupMade, original_sha256: baseline?.sha256 ?? inPlace.originalSha256, corrected_sha256: inPlace.correctedSha256 };
+  }
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;
   writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
-  const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
-  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, backupPath, manifest };
+  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings, warnings, originalSummary: original?.raw ?? null, rescue, inPlace, manifest };
 }
 
 /** The manifest's tokenizer.chat_template: where the template came from (or that there is none). */
@@ -299,7 +313,7 @@ async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, c
 }
 
 function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readBounded(path, 'tokenizer.json')).digest('hex');
 }
 
 function settle<T>(flag: T | undefined, flagName: string, sources: Array<[T | undefined, string]>, dflt: T): Settled<T> {
@@ -310,7 +324,7 @@ function settle<T>(flag: T | undefined, flagName: string, sources: Array<[T | un
 
 function settleRunConfig(flag: string | undefined, original: Record<string, PyJson> | null, config: RunConfig | null): Settled<PyJson> {
   if (flag !== undefined) {
-    const text = flag.startsWith('@') ? readFileSync(flag.slice(1), 'utf8') : flag;
+    const text = flag.startsWith('@') ? readBoundedText(flag.slice(1), '--run-config file') : flag;
     try {
       return { value: parsePyJson(text), source: '--run-config' };
     } catch (err) {
