@@ -16,6 +16,7 @@ import { buildSummary, type Summary } from '../summary/summary.js';
 import { replayLog, type DecodedSource, type ReplayDiagnostics } from '../pipeline/replay.js';
 import { type BackendChoice, type BatchCounter } from '../model/counting.js';
 import { openLog, splittable } from '../read/open.js';
+import { NoLineEnd } from '../read/lines.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from '../run/runDir.js';
 import { cpuCount } from '../base/cpus.js';
@@ -172,6 +173,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   } catch (err) {
     chunkWriter?.abort();
     const e = err as NodeJS.ErrnoException;
+    if (err instanceof NoLineEnd) throw new ReplayError(`${files.events === '-' ? 'standard input' : files.events}: ${e.message}`, 'give the events.jsonl of a benchmark run, or its run directory');
     if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
     throw err;
   } finally {

@@ -2,12 +2,12 @@
 // rejecting exactly what the reference's msgspec decoder does (SPEC §1).
 // A rejected line yields a reason; the caller counts and reports it.
 import type { Json, JsonObject } from '../model/json.js';
-import { Chunks, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
+import { Chunks, STRUCTURE_DEPTH_LIMIT, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
 import { hasIntegralFloat, parseJsonKeepFloats } from '../py/json.js';
 import type { Line } from '../read/lines.js';
 import { decodeChunkLine } from './chunkLine.js';
 import { decodeCompleteLine } from './completeLine.js';
-import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
+import { nestsDeeperThan, scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
@@ -49,7 +49,7 @@ export function decodeLine(line: string): DecodeResult {
     return { ok: true, event: decodeSlow(line) };
   } catch (err) {
     if (err instanceof Reject) return { ok: false, reason: err.message };
-    if (err instanceof SyntaxError) return { ok: false, reason: `not valid JSON (${err.message})` };
+    if (err instanceof SyntaxError) return { ok: false, reason: line.includes('\r{') ? 'lines end in CR only (classic Mac line endings): replay reads LF or CRLF' : `not valid JSON (${err.message})` };
     throw err;
   }
 }
@@ -86,6 +86,12 @@ function decodeSlow(line: string): EventRecord {
 
 function decodeData(data: Json | undefined, raw: string | undefined): EventData | null {
   const decoded = decodeDataValue(data, raw);
+  // Data nested beyond any real chat (and the reference's recursion limit) is dropped here, before
+  // anything recurses over it; the sample keeps its timings and its token counts are noted as not counted.
+  if (decoded && raw !== undefined && needsStructure(decoded) && nestsDeeperThan(raw, STRUCTURE_DEPTH_LIMIT)) {
+    if (decoded.tag === 'PromptData') return { ...decoded, messages: null, tools: null, chatTemplateKwargs: null, toolChoice: null, tooDeep: true };
+    if (decoded.tag === 'TextModelOutput') return { ...decoded, toolCalls: null, tooDeep: true };
+  }
   // Structured fields go through chat templates, which print numbers back:
   // keep integral floats (1.0) floats, as Python does.
   if (decoded && raw !== undefined && needsStructure(decoded) && hasIntegralFloat(raw)) {

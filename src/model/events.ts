@@ -22,7 +22,17 @@ export interface PromptData {
   chatTemplateKwargs: JsonObject | null;
   chatTemplate: string | null;
   toolChoice: string | JsonObject | null;
+  /** Set when messages/tools/kwargs nested beyond STRUCTURE_DEPTH_LIMIT: they were dropped, and the prompt is not counted. */
+  tooDeep?: true;
 }
+
+/**
+ * Nesting depth (of the event's data array) beyond which structured chat data is
+ * not rendered: Python's recursion limit (1000) stops the reference well before it,
+ * and JS recursion over such values would overflow the stack.
+ */
+export const STRUCTURE_DEPTH_LIMIT = 1000;
+export const TOO_DEEP_NOTE = `not counted: structured chat data nested more than ${STRUCTURE_DEPTH_LIMIT} levels deep (beyond the reference's recursion limit)`;
 
 /**
  * A streamed field, logged as the list of its chunks: how many, the first, and
@@ -53,6 +63,8 @@ export interface TextModelOutput {
   reasoning: OutputField | null;
   /** Either a list of call objects, or a list of per-chunk lists of partial calls. */
   toolCalls: Json[] | null;
+  /** Set when tool_calls nested beyond STRUCTURE_DEPTH_LIMIT: they were dropped, and OSL/TPOT are not counted. */
+  tooDeep?: true;
 }
 
 export interface ErrorData {
