@@ -13,14 +13,19 @@ export interface Ran {
 export const REPLAY_BIN = join(__dirname, '..', '..', 'bin', 'replay.js');
 
 /** Runs `cmd args`; `input` is written to its standard input. Never rejects: a failure is its exit status. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; onSpawn?: (child: ChildProcess) => void } = {}): Promise<Ran> {
+export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; stdin?: NodeJS.ReadableStream; onSpawn?: (child: ChildProcess) => void } = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const child = execFile(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, maxBuffer: 256 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ status: code, stdout, stderr });
     });
     opts.onSpawn?.(child);
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    if (opts.stdin) {
+      // The child may stop reading early (that is what some tests check): a broken pipe is not an error here.
+      child.stdin!.on('error', () => undefined);
+      opts.stdin.pipe(child.stdin!);
+      child.on('exit', () => (opts.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.());
+    } else if (opts.input !== undefined) child.stdin!.end(opts.input);
     else child.stdin?.end();
   });
 }
