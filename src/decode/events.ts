@@ -33,7 +33,38 @@ const reject = (reason: string): never => {
 };
 
 const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
-const INT_ARRAY = /^\[\s*(?:-?(?:0|[1-9]\d*)\s*(?:,\s*-?(?:0|[1-9]\d*)\s*)*)?\]$/;
+
+/**
+ * Whether the raw JSON array text `span` holds integer literals only. A loop, not a
+ * regular expression: the backtracking of one over a prompt of millions of ids
+ * overflows V8's regexp stack.
+ */
+function isIntArray(span: string): boolean {
+  const n = span.length;
+  let i = 0;
+  const ws = (): void => {
+    while (i < n && (span.charCodeAt(i) === 0x20 || span.charCodeAt(i) === 0x0a || span.charCodeAt(i) === 0x0d || span.charCodeAt(i) === 0x09)) i++;
+  };
+  if (span.charCodeAt(i) !== 0x5b) return false;
+  i++;
+  ws();
+  if (span.charCodeAt(i) === 0x5d) return i + 1 === n;
+  for (;;) {
+    if (span.charCodeAt(i) === 0x2d) i++;
+    const first = span.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) {
+      i++;
+      while (i < n && span.charCodeAt(i) >= 0x30 && span.charCodeAt(i) <= 0x39) i++;
+    } else return false;
+    ws();
+    const c = span.charCodeAt(i);
+    if (c === 0x5d) return i + 1 === n;
+    if (c !== 0x2c) return false;
+    i++;
+    ws();
+  }
+}
 
 /** Decodes a line read from the log: chunk and output lines in the writer's form straight from their bytes, the rest from their text. */
 export function decodeLogLine(line: Line): DecodeResult {
@@ -146,7 +177,7 @@ function decodePrompt(arr: Json[], raw: string): PromptData {
     if (!Array.isArray(tokenIds)) reject('PromptData.token_ids must be an array of integers');
     // Integer-ness needs the raw text (JSON.parse reads 1.0 as 1).
     const span = scanArrayElements(raw)[2];
-    if (span === undefined || !INT_ARRAY.test(span)) reject('PromptData.token_ids must hold integers only');
+    if (span === undefined || !isIntArray(span)) reject('PromptData.token_ids must hold integers only');
     tokenIdsCount = (tokenIds as Json[]).length;
   }
   return {

@@ -151,6 +151,25 @@ describe('a 12 MB chat message through the integral-float check', () => {
   }, 300_000);
 });
 
+describe('a prompt of 4M token ids', () => {
+  it('is read as its length, without a regular expression overflowing', async () => {
+    const N = 4_000_000;
+    const ids = Array.from({ length: N }, (_, i) => i % 50_000).join(',');
+    let done = false;
+    const log = write(
+      lines(TINY).map((l) => {
+        if (done || !l.includes('"sample.issued"')) return l;
+        done = true;
+        return l.replace(/"data":\["PromptData",.*\]\}$/, `"data":["PromptData",null,[${ids}],null,null,null,null,null]}`);
+      }),
+    );
+    const r = await replay(['recompute', log, '--no-tokenizer', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(log, '..', 'replay', 'result_summary.json'), 'utf8'));
+    expect(summary.input_sequence_lengths.max).toBe(N);
+  });
+});
+
 describe('CR-only line endings', () => {
   it('are said in one line naming the file, or standard input', async () => {
     const d = mkdtempSync(join(tmpdir(), 'cr-'));
