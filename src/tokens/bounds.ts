@@ -3,6 +3,7 @@
 // would make every worker allocate gigabytes. One pass over the bytes, no
 // allocation per entry: the members of model.vocab, model.merges and
 // added_tokens are counted, and nesting is capped.
+import { statSync } from 'node:fs';
 import { readBounded } from '../base/files.js';
 import { ReplayError } from '../base/errors.js';
 
@@ -25,8 +26,29 @@ interface Frame {
 
 const HINT = 'is this a real tokenizer.json? replay refuses tokenizers far larger than any real model to keep memory bounded';
 
+/** Index of the quote closing the string that opens at `at` (n when it never closes): a native search per quote. */
+function closingQuote(buf: Buffer, at: number): number {
+  for (let q = buf.indexOf(0x22, at + 1); q !== -1; q = buf.indexOf(0x22, q + 1)) {
+    let slashes = 0;
+    while (buf[q - 1 - slashes] === 0x5c) slashes++;
+    if (slashes % 2 === 0) return q;
+  }
+  return buf.length;
+}
+
+/** Files already checked in this process, by identity and version: the check is not repeated per run. */
+const checked = new Set<string>();
+
 /** Throws a one-line error when `path`'s counted lists or nesting exceed TOKENIZER_BOUNDS. */
 export function checkTokenizerBounds(path: string): void {
+  const st = statSync(path, { throwIfNoEntry: false });
+  const id = st?.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : null;
+  if (id !== null && checked.has(id)) return;
+  scan(path);
+  if (id !== null) checked.add(id);
+}
+
+function scan(path: string): void {
   const buf = readBounded(path, 'tokenizer.json');
   const stack: Frame[] = [];
   const n = buf.length;
@@ -47,12 +69,11 @@ export function checkTokenizerBounds(path: string): void {
     const c = buf[i]!;
     if (c === 0x22) {
       const from = i + 1;
-      i++;
-      while (i < n && buf[i] !== 0x22) i += buf[i] === 0x5c ? 2 : 1;
+      i = closingQuote(buf, i);
       const f = top();
       if (f?.object && f.key === null) {
-        // A key: kept only when short (the ones that matter are).
-        f.key = i - from <= 16 ? buf.toString('latin1', from, i) : '';
+        // A key: read only where it names model/vocab/merges/added_tokens (the two outer levels).
+        f.key = stack.length <= 2 && i - from <= 16 ? buf.toString('latin1', from, i) : '';
       } else valueStarts();
       i++;
       continue;
