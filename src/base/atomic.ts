@@ -8,7 +8,7 @@
 // - The rename replaces the target's directory entry: a link planted at the
 //   target's name is replaced by the file, never written through.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ReplayError } from './errors.js';
 
@@ -88,6 +88,30 @@ export function ensureOutputDir(dir: string): void {
     const st = lstatSync(d);
     if (st.isSymbolicLink()) throw linkError(d);
     if (!st.isDirectory()) throw writeError(d, Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
+  }
+}
+
+/**
+ * Checks, creating nothing, that `dir` can be the output directory: not a link, a
+ * directory if it exists, else under an existing directory this process may write in.
+ * Run before the work, so a planted link or a read-only place is said at once.
+ */
+export function checkOutputDir(dir: string): void {
+  let d = resolve(dir);
+  let st;
+  try {
+    st = lstatSync(d, { throwIfNoEntry: false });
+  } catch (err) {
+    throw writeError(d, err);
+  }
+  if (st?.isSymbolicLink()) throw linkError(d);
+  if (st && !st.isDirectory()) throw writeError(d, Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  try {
+    if (!statSync(d).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(d, constants.W_OK);
+  } catch (err) {
+    throw writeError(resolve(dir), err);
   }
 }
 

@@ -6,7 +6,7 @@ import { Transform, type Readable } from 'node:stream';
 import { DecodeThreads, defaultDecodeThreads } from '../decode/parallel.js';
 import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import { ReplayError } from '../base/errors.js';
-import { ensureOutputDir, writeAtomic } from '../base/atomic.js';
+import { checkOutputDir, writeAtomic } from '../base/atomic.js';
 import { readBounded, readBoundedText } from '../base/files.js';
 import { loadVega } from '../output/charts.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.js';
@@ -85,7 +85,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   if (notALog) throw notALog;
   // Where the outputs go is checked before any work: a link planted there is refused, a read-only place said so.
   const outDir = resolve(opts.out ?? defaultOutDir(files)!);
-  ensureOutputDir(outDir);
+  checkOutputDir(outDir);
   if (opts.inPlace && files.originalSummary) readInPlaceOriginal(files.originalSummary);
   const config: RunConfig | null = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
