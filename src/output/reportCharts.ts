@@ -143,9 +143,9 @@ export function lanesChart(lanes: Lane[], total: number, regions: Region[]): Spe
         data: { values: rows },
         layer: [
           {
-            transform: [{ filter: 'datum.first !== null' }],
+            transform: [{ filter: 'datum.first !== null' }, { calculate: "'waiting for first chunk'", as: 'wait' }],
             mark: { type: 'rule', strokeWidth, tooltip: true, clip: true },
-            encoding: { x: { ...x, field: 'issued' }, x2: { field: 'first' }, y, color: { ...color, datum: 'waiting for first chunk' }, tooltip },
+            encoding: { x: { ...x, field: 'issued' }, x2: { field: 'first' }, y, color: { ...color, field: 'wait' }, tooltip },
           },
           {
             params: [ZOOM],
