@@ -75,13 +75,7 @@ function columnsOf(batches: RecordBatch[], file: string): SampleColumns {
       if (!v || (got !== want && !(want === 'Utf8' && got === 'LargeUtf8'))) throw new ReplayError(`${file}: not replay's samples table: column ${name} is ${got}, not ${want}`, 'rerun replay recompute to rewrite it');
       return v;
     };
-    for (const [name, out] of numeric) {
-      const v = col(name);
-      for (let k = 0; k < batch.numRows; k++) {
-        const x = v.get(k) as bigint | number | null;
-        out[row + k] = x === null ? NaN : Number(x);
-      }
-    }
+    for (const [name, out] of numeric) readNumbers(col(name), out, row);
     const tracked = col('tracked');
     const error = col('error_type');
     for (let k = 0; k < batch.numRows; k++) {
@@ -91,6 +85,21 @@ function columnsOf(batches: RecordBatch[], file: string): SampleColumns {
     row += batch.numRows;
   }
   return c;
+}
+
+/** A numeric column into `out` from `row` on, NaN where null: straight from its buffers (Vector.get per cell is ~10x slower). */
+function readNumbers(v: Vector, out: Float64Array, row: number): void {
+  let at = row;
+  for (const d of v.data) {
+    const values = d.values as Int32Array | Float64Array | BigInt64Array;
+    const bits = d.nullBitmap;
+    const off = d.offset;
+    for (let k = 0; k < d.length; k++) {
+      const valid = !bits || d.nullCount === 0 || (bits[(off + k) >> 3]! >> ((off + k) & 7)) & 1;
+      out[at + k] = valid ? Number(values[off + k]!) : NaN;
+    }
+    at += d.length;
+  }
 }
 
 /** samples.arrow (streamed from disk), else samples.parquet, else null. */
