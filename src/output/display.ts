@@ -1,5 +1,6 @@
 // The human summary, in the layout of the reference's report.txt (Report.display).
 import type { PyJson } from '../model/json.js';
+import { SERIES_METRICS } from '../summary/metrics.js';
 
 type Dict = { [k: string]: PyJson | undefined };
 const num = (v: PyJson | undefined): number | null => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null);
@@ -34,14 +35,7 @@ export function renderSummary(s: Dict): string {
   p(`TPS: ${tps === null ? 'N/A' : tps.toFixed(2)}`);
   p();
   p('------------------- Latency Breakdowns -------------------');
-  const sections: Array<[string, string, string, number]> = [
-    ['TTFT', 'ttft', 'ms', 1e-6],
-    ['TPOT', 'tpot', 'ms', 1e-6],
-    ['Latency', 'latency', 'ms', 1e-6],
-    ['Input sequence lengths', 'input_sequence_lengths', 'tokens', 1],
-    ['Output sequence lengths', 'output_sequence_lengths', 'tokens', 1],
-  ];
-  for (const [title, key, unit, scale] of sections) {
+  for (const { title, key, unit, scale } of SERIES_METRICS) {
     const m = s[key] as Dict | undefined;
     if (!m || typeof m !== 'object' || Object.keys(m).length === 0) continue;
     p(`${title}:`);
