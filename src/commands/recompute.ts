@@ -1,20 +1,18 @@
 // `replay recompute`: settle the run's settings, replay its log, write the
 // corrected summary, the tables and charts, and the manifest of how.
-import { join, resolve } from 'node:path';
-import { writeAtomic } from '../base/atomic.js';
+import { resolve } from 'node:path';
 import { ReplayError } from '../base/errors.js';
-import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
+import { sniffNotALog } from '../decode/notALog.js';
 import type { BackendChoice } from '../model/counting.js';
 import type { PyJson } from '../model/json.js';
-import { loadVega } from '../output/charts.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.js';
-import { replayLog, type ReplayDiagnostics } from '../pipeline/replay.js';
-import { toPyJson } from '../py/json.js';
+import type { ReplayDiagnostics, ReplayOptions } from '../pipeline/replay.js';
 import { splittable } from '../read/open.js';
 import { chooseCounter, type MakeCounter } from '../run/counter.js';
-import { runInput } from '../run/input.js';
-import { buildManifest, finishManifest, manifestJson, type ReplayManifest } from '../run/manifest.js';
+import { buildManifest, type ReplayManifest } from '../run/manifest.js';
+import { writeRunOutputs } from '../run/outputs.js';
+import { replayRun } from '../run/replayRun.js';
 import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary } from '../run/runDir.js';
 import { settingsRecord, settleRunSettings, streamingOf, type SettingFlags } from '../run/settings.js';
 import type { Settled } from '../run/tokenizerSetting.js';
@@ -35,7 +33,7 @@ export interface RecomputeOptions extends SettingFlags {
   chunks?: boolean;
   /** Formats of the samples, time-series and chunks tables; default arrow and parquet. */
   formats?: readonly TableFormat[];
-  onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
+  onProgress?: ReplayOptions['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: MakeCounter;
 }
@@ -71,52 +69,23 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const settings = settleRunSettings(opts, config, original?.raw ?? null, files.runDir);
   const backend = opts.backend ?? 'auto';
-  const { counter, chat, ready, warnings } = await chooseCounter(settings.tokenizer.value, backend, opts.workers, opts.makeCounter);
-  // The workers load the tokenizer while the log is read; if they cannot, reading stops.
-  const startFailed = new AbortController();
-  ready.catch((err: unknown) => startFailed.abort(err));
+  const counting = await chooseCounter(settings.tokenizer.value, backend, opts.workers, opts.makeCounter);
+  const warnings = counting.warnings;
   const settled = Date.now();
 
   const outDir = resolve(opts.out ?? defaultOutDir(files)!);
   const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
-  const input = runInput(files.events, opts.decodeThreads);
-  let replay;
-  let logSha256: string;
-  try {
-    replay = await replayLog(input.open((why) => warnings.push(why)), {
-      // Unknown streaming mode: record the streaming series, decide after the log (recv_first seen?).
-      streaming: settings.streamingDeclared.value ?? true,
-      counter,
-      // Enough batches in flight to keep every worker busy while the next ones are read.
-      maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
-      onProgress: opts.onProgress,
-      chunkSink: chunkWriter ?? undefined,
-      signal: startFailed.signal,
-      // The output modules (apache-arrow, vega) load while the last batches are counted: not
-      // earlier, where they would enlarge the heap through the whole replay, nor after.
-      onReadEnd: () => {
-        loadVega().catch(() => undefined);
-        import('../output/notebook.js').catch(() => undefined);
-      },
-    });
-    await ready;
-    logSha256 = await input.sha256();
-  } catch (err) {
-    chunkWriter?.abort();
-    const e = err as NodeJS.ErrnoException;
-    if (e.code) throw new ReplayError(`${files.events}: ${e.message}`, 'check the path and that the file is readable');
-    throw err;
-  } finally {
-    await counter?.close?.();
-    await input.close();
-  }
-  const { aggregator: agg, diagnostics: diag } = replay;
-  if (diag.eventsReplayed === 0) {
-    chunkWriter?.abort();
-    throw notALogError(files.events, diag.linesRead, diag.corruptExamples[0]);
-  }
+  const { aggregator: agg, diagnostics: diag, logSha256, decodeThreads } = await replayRun({
+    events: files.events,
+    decodeThreads: opts.decodeThreads,
+    streaming: settings.streamingDeclared.value,
+    counting,
+    chunks: chunkWriter,
+    onProgress: opts.onProgress,
+    warn: (why) => warnings.push(why),
+  });
   const replayed = Date.now();
 
   const streaming = streamingOf(settings.streamingDeclared, agg.samples.firstChunkNs.some());
@@ -140,21 +109,12 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     throw new ReplayError(`--in-place: ${files.runDir ?? files.events} has no performance/result_summary.json to replace`, 'drop --in-place, or point replay at the run directory');
   }
 
-  const summaryPath = join(outDir, 'result_summary.json');
-  writeAtomic(summaryPath, toPyJson(summary as PyJson));
   const settingsSeen = settingsRecord(settings, streaming);
   const manifest = buildManifest({
-    files, logSha256, decodeThreads: input.decodeThreads, tokenizer: settings.tokenizer.value, chat, counter, backend,
+    files, logSha256, decodeThreads, tokenizer: settings.tokenizer.value, chat: counting.chat, counter: counting.counter, backend,
     settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed }, tableFormats: formats,
   });
-
-  chunkWriter?.finish();
-  const { writeNotebookOutputs } = await import('../output/notebook.js');
-  const written = await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter && { arrowPath: chunkWriter.path, itl: chunkWriter.itlStats }, formats);
-  const { buildNotebook } = await import('../output/ipynb.js');
-  writeAtomic(join(outDir, 'report.ipynb'), buildNotebook({ summary, formats, chunks: chunkWriter !== null, logSha256 }));
-  finishManifest(manifest, ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'], { started, replayed, done: Date.now() });
-  writeAtomic(join(outDir, 'replay_manifest.json'), manifestJson(manifest));
+  const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed } });
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings: settingsSeen, warnings, originalSummary: raw ?? null, rescue, backupPath, manifest };
 }

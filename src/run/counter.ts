@@ -20,13 +20,15 @@ export interface CounterChoice {
   chat: ChatSetup | null;
   /** Resolves when the workers have loaded the tokenizer; rejects if they cannot. */
   ready: Promise<void>;
+  /** Aborted when the workers cannot load the tokenizer: the replay stops reading. */
+  startFailed: AbortSignal;
   /** Template files found but not used. */
   warnings: string[];
 }
 
 export async function chooseCounter(tokenizer: TokenizerFiles | null, backend: BackendChoice, workers: number | undefined, make?: MakeCounter): Promise<CounterChoice> {
   const chat = tokenizer ? readChatSetup(tokenizer) : null;
-  if (!tokenizer || !chat) return { counter: null, chat, ready: Promise.resolve(), warnings: [] };
+  if (!tokenizer || !chat) return { counter: null, chat, ready: Promise.resolve(), startFailed: new AbortController().signal, warnings: [] };
   const counter: RunCounter = make
     ? await make(tokenizer, backend, workers, chat.config)
     : workers === 0
@@ -34,7 +36,11 @@ export async function chooseCounter(tokenizer: TokenizerFiles | null, backend: B
       : TokenizerPool.launch({ tokenizerJson: tokenizer.tokenizerJson, tokenizerConfig: tokenizer.tokenizerConfig, chatSetup: chat.config, backend, workers });
   const noTemplate = chat.provenance.source ? '' : '; this tokenizer has no chat template, so chat inputs are counted as plain text, as the reference does';
   const warnings = chat.provenance.ignored.map((f) => `${f}: not used — ${IGNORED_TEMPLATE_NOTE}${noTemplate}`);
-  return { counter, chat, ready: counter instanceof TokenizerPool ? counter.ready : Promise.resolve(), warnings };
+  // The workers load the tokenizer while the log is read; if they cannot, reading stops.
+  const ready = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
+  const failed = new AbortController();
+  ready.catch((err: unknown) => failed.abort(err));
+  return { counter, chat, ready, startFailed: failed.signal, warnings };
 }
 
 async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, chatSetup: ChatTemplateSource) {
