@@ -1,3 +1,3 @@
 // The commands, as scripts and embedders call them.
 export { recompute, type RecomputeOptions, type RecomputeResult } from './recompute.js';
-export { checkTokenizer, runTexts } from './checkTokenizer.js';
+export { checkTokenizer, runCheckTokenizer, runTexts } from './checkTokenizer.js';
