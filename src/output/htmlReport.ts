@@ -5,6 +5,7 @@
 // (commands/report.ts); every string from a file is escaped here, and every
 // chart is drawn from numbers, never pasted.
 import { basename } from 'node:path';
+import { SERIES_METRICS } from '../summary/metrics.js';
 import { distributionChart, finishReasonsChart, islOslChart, thin, type Spec } from './charts.js';
 import { chartFigure, escapeHtml as esc, prepareChart, renderPage, type PageChart } from './html/page.js';
 import { num, obj, str, type ConventionView, type MlperfView, type Obj, type P99View, type ReportManifest, type ReportSummary, type SeriesKey, type SloView, type SteadyView } from './reportData.js';
@@ -112,17 +113,9 @@ ${card('latency p99', ms(p('latency', '99.0')), 'ms')}
 </div>`;
 }
 
-const SERIES_ROWS: Array<[SeriesKey, string, string, number]> = [
-  ['ttft', 'TTFT', 'ms', 1e-6],
-  ['tpot', 'TPOT', 'ms', 1e-6],
-  ['latency', 'Latency', 'ms', 1e-6],
-  ['input_sequence_lengths', 'ISL', 'tokens', 1],
-  ['output_sequence_lengths', 'OSL', 'tokens', 1],
-];
-
 /** Every series with every percentile the summary has. */
 function metricsTable(s: ReportSummary): string {
-  const present = SERIES_ROWS.filter(([k]) => s.series[k]);
+  const present = SERIES_METRICS.filter(({ key }) => s.series[key]).map(({ key, short, unit, scale }) => [key, short, unit, scale] as const);
   if (!present.length) return '<p class="muted">The summary has no series.</p>';
   const labels = [...new Set(present.flatMap(([k]) => s.series[k]!.percentiles.map(([l]) => l)))];
   const head = `<tr><th></th><th>n</th><th>min</th><th>avg</th><th>std dev</th>${labels.map((l) => `<th>p${esc(l.replace(/\.0$/, ''))}</th>`).join('')}<th>max</th></tr>`;
