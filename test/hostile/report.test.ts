@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Float64, Int64, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { replay } from '../helpers/cli.js';
@@ -139,6 +140,36 @@ describe('replay report on planted payloads', () => {
       expect(svgText.some((t) => t.includes('window.__pwned=2'))).toBe(true);
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-artifacts', 'report-hostile.png'), fullPage: false });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
+
+describe('replay report on a samples table of extreme values', () => {
+  it('draws what is finite, ignores the rest, and the page still goes live cleanly', async () => {
+    const { run, out } = copyRun();
+    const path = join(out, 'samples.arrow');
+    const t = tableFromIPC(readFileSync(path));
+    const n = t.numRows;
+    const cols = Object.fromEntries(t.schema.fields.map((f) => [f.name, t.getChild(f.name)!]));
+    // Times far outside any run, both signs, and nulls; floats that are not numbers.
+    cols['issued_ns'] = vectorFromArray(Array.from({ length: n }, (_, i) => [-(2n ** 62n), 2n ** 62n, null, BigInt(i) * 1_000_000n][i % 4]!), new Int64());
+    cols['complete_ns'] = vectorFromArray(Array.from({ length: n }, (_, i) => [2n ** 63n - 1n, -1n, null, BigInt(i) * 2_000_000n][i % 4]!), new Int64());
+    cols['tpot_ns'] = vectorFromArray(Array.from({ length: n }, (_, i) => [NaN, Infinity, -Infinity, 1e308, 5e6][i % 5]!), new Float64());
+    writeFileSync(path, tableToIPC(new Table(cols), 'file'));
+    const r = await replay(['report', run]);
+    expect(r.status, r.stderr).toBe(0);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`file://${join(out, 'report.html')}`);
+      await page.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined);
+      expect(await page.evaluate(() => document.documentElement.dataset['chartsRendered'])).toBe(String(await page.locator('[data-chart]').count()));
+      expect(problems).toEqual([]);
     } finally {
       await browser.close();
     }
