@@ -115,6 +115,17 @@ describe('report.html of the demo run', () => {
     expect(requests).toEqual([]);
     await page.close();
   }, 120_000);
+  it('draws the same charts from samples.parquet when there is no samples.arrow, and says so without either', async () => {
+    const charts = (dir: string) => /<script type="application\/json" id="replay-charts">(.*?)<\/script>/s.exec(readFileSync(join(dir, 'report.html'), 'utf8'))![1];
+    for (const format of ['parquet', 'csv']) {
+      const other = mkdtempSync(join(tmpdir(), `report-demo-${format}-`));
+      const r = await replay(['recompute', join(ROOT, 'fixtures', 'demo-run'), '--out', other, '--format', format, '--quiet']);
+      expect(r.status, r.stderr).toBe(0);
+      expect((await replay(['report', other])).status).toBe(0);
+      if (format === 'parquet') expect(charts(other)).toBe(charts(out));
+      else expect(readFileSync(join(other, 'report.html'), 'utf8')).toContain('No samples table (samples.arrow or samples.parquet)');
+    }
+  }, 120_000);
 });
 
 describe('report.html of a golden case with every analysis beside it', () => {
