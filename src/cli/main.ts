@@ -5,13 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
-import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { sep } from 'node:path';
 import { compareSummaries, formatCompare } from '../summary/compare.js';
 import { loadCompareRuns } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
-import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../commands/recompute.js';
 import { formatInPlace, formatRescue } from '../summary/rescue.js';
 import { escapeControls } from '../base/terminal.js';
@@ -108,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
-      const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
+      const { runCheckTokenizer } = await import('../commands/checkTokenizer.js');
+      const { formatCheckReport } = await import('./checkTokenizerText.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(escapeLines(formatCheckReport(report)));
@@ -119,11 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     'report <dir>',
     'Build one self-contained report.html (summary, charts, original-vs-corrected changes, other tools\' conventions) from a replay output directory or a run directory.',
     (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'replay output directory (or a run directory holding replay/)' }),
-    (args) => {
-      const dir = resolveOutDir(args.dir);
-      const path = join(dir, 'report.html');
-      writeAtomic(path, buildReport(dir));
-      process.stdout.write(`wrote ${escapeControls(path)}\n`);
+    async (args) => {
+      const { writeReport } = await import('../commands/report.js');
+      process.stdout.write(`wrote ${escapeControls(await writeReport(args.dir))}\n`);
     },
   );
   parser.command(
@@ -162,10 +159,3 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Multi-line console text with each line's control characters escaped (the line breaks kept). */
 const escapeLines = (text: string): string => text.split('\n').map(escapeControls).join('\n');
-
-/** A replay output directory: the directory itself, or a run directory's replay/. */
-function resolveOutDir(dir: string): string {
-  if (existsSync(join(dir, 'result_summary.json')) && existsSync(join(dir, 'replay_manifest.json'))) return dir;
-  if (existsSync(join(dir, 'replay', 'result_summary.json'))) return join(dir, 'replay');
-  throw new ReplayError(`${dir}: not a replay output directory (no result_summary.json + replay_manifest.json, nor replay/)`, 'run replay recompute first');
-}
