@@ -36,11 +36,12 @@ export function compareCharts(cmp: Comparison, cdfs: RunCdfs[]): Array<{ id: str
 
 function valueCell(r: CompareRow, i: number, baseline: number): string {
   const c = r.change[i] ?? null;
-  if (i === baseline || c === null) return `<td>${cell(r.values[i] ?? null)}</td>`;
-  const v = r.verdict[i];
+  const v = r.verdict[i] ?? null;
+  if (i === baseline || (c === null && v === null)) return `<td>${cell(r.values[i] ?? null)}</td>`;
   const cls = v === 'better' ? ' class="good"' : v === 'worse' ? ' class="bad"' : '';
-  const mark = v === 'better' ? ' ▲ better' : v === 'worse' ? ' ▼ worse' : '';
-  return `<td${cls}>${cell(r.values[i] ?? null)} <span class="chg">(${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%${mark})</span></td>`;
+  // A change from 0 has no percentage, but still a direction.
+  const parts = [c === null ? null : `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`, v === 'better' ? '▲ better' : v === 'worse' ? '▼ worse' : null].filter(Boolean);
+  return `<td${cls}>${cell(r.values[i] ?? null)}${parts.length ? ` <span class="chg">(${parts.join(' ')})</span>` : ''}</td>`;
 }
 
 /** The page, and the notes to print (what was left out and why). */

@@ -238,8 +238,8 @@ export function formatCompare(runs: CompareRun[], rows: CompareRow[], baseline =
       ...r.values.map((v, i) => {
         const c = r.change[i] ?? null;
         const verdict = r.verdict[i];
-        if (i === baseline || c === null) return cell(v);
-        return `${cell(v)} (${pct(c)}${verdict === 'better' || verdict === 'worse' ? ` ${verdict}` : ''})`;
+        const parts = [c === null ? null : pct(c), verdict === 'better' || verdict === 'worse' ? verdict : null].filter(Boolean);
+        return i === baseline || parts.length === 0 ? cell(v) : `${cell(v)} (${parts.join(' ')})`;
       }),
     ]);
   }

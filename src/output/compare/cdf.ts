@@ -25,12 +25,10 @@ export function cdfPoints(sorted: ArrayLike<number>, levels = CDF_LEVELS): CdfPo
     for (let j = 0; j < n; j++) out.push({ v: sorted[j]!, p: (j + 1) / n });
     return out;
   }
+  // n > levels, so the ranks are strictly increasing: `levels` distinct points.
   const out: CdfPoint[] = [];
-  let last = -1;
   for (let k = 0; k < levels; k++) {
     const j = Math.floor((k * (n - 1)) / (levels - 1));
-    if (j === last) continue;
-    last = j;
     out.push({ v: sorted[j]!, p: (j + 1) / n });
   }
   return out;

@@ -9,7 +9,8 @@ import type { CdfPoint } from './cdf.js';
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export type Spec = Record<string, unknown>;
 
-const STATUS = { field: 'status', type: 'nominal', title: 'run', scale: { domain: ['complete', 'incomplete'], range: ['circle', 'triangle-up'] } } as const;
+const LEGEND = { orient: 'bottom', direction: 'horizontal', labelLimit: 400 } as const;
+const STATUS = { field: 'status', type: 'nominal', title: null, scale: { domain: ['complete', 'incomplete'], range: ['circle', 'triangle-up'] }, legend: LEGEND } as const;
 const ZOOM = [{ name: 'zoom', select: 'interval', bind: 'scales' }];
 const status = (complete: boolean): string => (complete ? 'complete' : 'incomplete');
 
@@ -24,9 +25,9 @@ export function latencyVsThroughputChart(metric: 'TTFT' | 'TPOT', points: SweepP
       p.tps === null || v[k] === null ? [] : [{ run: runName(p), rank: p.run, load: p.load ?? '—', stat: `${metric} ${stat}`, tps: p.tps, ms: v[k], status: status(p.complete) }],
     );
   });
-  const x = { field: 'tps', type: 'quantitative', title: 'output throughput (tokens/s)', scale: { zero: false } };
-  const y = { field: 'ms', type: 'quantitative', title: `${metric} (ms)`, scale: { zero: false } };
-  const color = { field: 'stat', type: 'nominal', title: null, scale: { domain: [`${metric} p50`, `${metric} p99`] } };
+  const x = { field: 'tps', type: 'quantitative', title: 'output throughput (tokens/s)', scale: { zero: false, padding: 24 } };
+  const y = { field: 'ms', type: 'quantitative', title: `${metric} (ms)`, scale: { zero: false, padding: 18 } };
+  const color = { field: 'stat', type: 'nominal', title: null, scale: { domain: [`${metric} p50`, `${metric} p99`] }, legend: LEGEND };
   return {
     $schema: VL_SCHEMA,
     title: `${metric} against throughput`,
@@ -63,8 +64,8 @@ export function paretoChart(points: SweepPoint[]): Spec {
   const rows = points
     .filter((p) => p.tps !== null && p.perUser !== null)
     .map((p) => ({ run: runName(p), load: p.load ?? '—', tps: p.tps!, perUser: p.perUser!, frontier: p.frontier ? 'on the frontier' : 'dominated', status: status(p.complete) }));
-  const x = { field: 'tps', type: 'quantitative', title: 'output throughput (tokens/s)', scale: { zero: false } };
-  const y = { field: 'perUser', type: 'quantitative', title: 'tokens/s per user (1 / median TPOT)', scale: { zero: false } };
+  const x = { field: 'tps', type: 'quantitative', title: 'output throughput (tokens/s)', scale: { zero: false, padding: 24 } };
+  const y = { field: 'perUser', type: 'quantitative', title: 'tokens/s per user (1 / median TPOT)', scale: { zero: false, padding: 18 } };
   return {
     $schema: VL_SCHEMA,
     title: 'Pareto: per-user against total throughput',
@@ -84,7 +85,7 @@ export function paretoChart(points: SweepPoint[]): Spec {
           x,
           y,
           shape: STATUS,
-          color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: ['#1e7b34', '#8a94a6'] } },
+          color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: ['#1e7b34', '#8a94a6'] }, legend: LEGEND },
           tooltip: [
             { field: 'run', title: 'run' },
             { field: 'load', title: 'load' },
@@ -100,10 +101,14 @@ export function paretoChart(points: SweepPoint[]): Spec {
   };
 }
 
+/** Every how many CDF points one carries a tooltip (an invisible mark; the line itself has none). */
+const TIP_EVERY = 5;
+
 /** Overlaid CDFs of one metric (ms), one line per run; incomplete runs dashed. */
 export function cdfChart(title: string, lines: Array<{ run: number; label: string; complete: boolean; points: CdfPoint[] }>): Spec {
   const names = lines.map(runName);
-  const rows = lines.flatMap((l, k) => l.points.map((pt) => ({ run: names[k]!, v: pt.v, p: pt.p, status: status(l.complete) })));
+  // Values rounded to 0.1 µs and 1e-6 of the fraction: finer than any pixel, and half the bytes.
+  const rows = lines.flatMap((l, k) => l.points.map((pt, j) => ({ run: names[k]!, v: Math.round(pt.v * 1e4) / 1e4, p: Math.round(pt.p * 1e6) / 1e6, status: status(l.complete), tip: j % TIP_EVERY === 0 || j === l.points.length - 1 })));
   const x = { field: 'v', type: 'quantitative', title: 'ms', scale: { zero: false } };
   const y = { field: 'p', type: 'quantitative', title: 'fraction of samples ≤', scale: { domain: [0, 1] } };
   const color = { field: 'run', type: 'nominal', title: null, scale: { domain: names }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 480 } };
@@ -120,7 +125,8 @@ export function cdfChart(title: string, lines: Array<{ run: number; label: strin
         encoding: { x, y, color, strokeDash: { field: 'status', type: 'nominal', title: null, scale: { domain: ['complete', 'incomplete'], range: [[1, 0], [5, 3]] }, legend: null } },
       },
       {
-        mark: { type: 'point', size: 30, opacity: 0, filled: true },
+        transform: [{ filter: 'datum.tip' }],
+        mark: { type: 'point', size: 40, opacity: 0, filled: true },
         encoding: { x, y, color, tooltip: [{ field: 'run', title: 'run' }, { field: 'v', title: 'ms', format: '.3f' }, { field: 'p', title: 'fraction', format: '.4f' }] },
       },
     ],
