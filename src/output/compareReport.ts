@@ -13,24 +13,42 @@ const cell = (v: number | null): string => (v === null ? '—' : v.toLocaleStrin
 const CDF_TITLES: Record<CdfMetric, string> = { ttft: 'TTFT CDF', tpot: 'TPOT CDF', latency: 'Latency CDF' };
 const ORIGIN = { replay: 'replay output', performance: "the run's own summary", file: 'summary file' } as const;
 
-/** Every chart of the page, by id, with its caption. */
-export function compareCharts(cmp: Comparison, cdfs: RunCdfs[]): Array<{ id: string; spec: Spec; caption: string; wide?: boolean }> {
+export interface CompareChart {
+  id: string;
+  spec: Spec;
+  caption: string;
+  wide?: boolean;
+}
+
+/** Every chart of the page that has something to draw, with its caption; `omitted` says which were left out and why. */
+export function compareCharts(cmp: Comparison, cdfs: RunCdfs[], omitted: string[] = []): CompareChart[] {
   const points = sweepPoints(cmp.runs, cmp.summaries);
   const order = cmp.order === 'load' ? 'in load order' : 'in input order';
-  const out: Array<{ id: string; spec: Spec; caption: string; wide?: boolean }> = [
-    { id: 'ttft-vs-tps', spec: latencyVsThroughputChart('TTFT', points), caption: `Each line joins the runs ${order}; points are labelled with their load.` },
-    { id: 'tpot-vs-tps', spec: latencyVsThroughputChart('TPOT', points), caption: `Each line joins the runs ${order}; points are labelled with their load.` },
-    { id: 'pareto', spec: paretoChart(points), caption: 'A run is on the frontier when no other run has both more tokens/s and more tokens/s per user.' },
-  ];
+  const out: CompareChart[] = [];
+  const add = (chart: CompareChart, drawable: boolean, why: string): void => {
+    if (drawable) out.push(chart);
+    else omitted.push(why);
+  };
+  const joined = `Each line joins the runs ${order}; points are labelled with their load.`;
+  add({ id: 'ttft-vs-tps', spec: latencyVsThroughputChart('TTFT', points), caption: joined }, points.some((p) => p.tps !== null && (p.ttftP50 ?? p.ttftP99) !== null), 'TTFT against throughput: no run has both TPS and TTFT (not streamed?)');
+  add({ id: 'tpot-vs-tps', spec: latencyVsThroughputChart('TPOT', points), caption: joined }, points.some((p) => p.tps !== null && (p.tpotP50 ?? p.tpotP99) !== null), 'TPOT against throughput: no run has both TPS and TPOT (not streamed, or no tokenizer?)');
+  add({ id: 'pareto', spec: paretoChart(points), caption: 'A run is on the frontier when no other run has both more tokens/s and more tokens/s per user.' }, points.some((p) => p.frontier !== null), 'Pareto view: no run has both TPS and TPOT');
   const withSamples = cmp.runs.map((r, i) => ({ r, i, c: cdfs[i] })).filter((x): x is { r: (typeof cmp.runs)[number]; i: number; c: Extract<RunCdfs, { ok: true }> } => x.c?.ok === true);
   if (withSamples.length > 0) {
     for (const m of CDF_METRICS) {
-      const lines = withSamples.filter((x) => x.c.counts[m] > 0).map((x) => ({ run: x.i, label: x.r.label, complete: x.r.complete, points: x.c.cdfs[m] }));
-      if (lines.length === 0) continue;
-      out.push({ id: `cdf-${m}`, spec: cdfChart(CDF_TITLES[m], lines), caption: `From each run's samples.arrow (tracked samples; at most 500 order statistics per line). Samples: ${lines.map((l) => `#${l.run + 1} ${withSamples.find((x) => x.i === l.run)!.c.counts[m].toLocaleString('en-US')}`).join(', ')}.` });
+      const lines = withSamples.filter((x) => x.c.counts[m] > 0).map((x) => ({ run: x.i, label: x.r.label, complete: x.r.complete, points: x.c.cdfs[m], n: x.c.counts[m] }));
+      add(
+        { id: `cdf-${m}`, spec: cdfChart(CDF_TITLES[m], lines), caption: `From each run's samples.arrow (tracked samples; at most 500 order statistics per line). Samples: ${lines.map((l) => `#${l.run + 1} ${l.n.toLocaleString('en-US')}`).join(', ')}.` },
+        lines.length > 0,
+        `${CDF_TITLES[m]}: no run's samples.arrow has a ${m} value`,
+      );
     }
   }
-  out.push({ id: 'change', spec: changeChart(cmp.rows, cmp.runs.map((r, i) => ({ run: i, label: r.label, complete: r.complete })), cmp.baseline), caption: 'Green: better, red: worse (lower is better for times and failures, higher for throughput and completions).', wide: true });
+  add(
+    { id: 'change', spec: changeChart(cmp.rows, cmp.runs.map((r, i) => ({ run: i, label: r.label, complete: r.complete })), cmp.baseline), caption: 'Green: better, red: worse (lower is better for times and failures, higher for throughput and completions).', wide: true },
+    cmp.rows.some((r) => r.change.some((c) => c !== null)),
+    'Change chart: no metric has a change against the baseline',
+  );
   return out;
 }
 
@@ -51,7 +69,9 @@ export async function buildCompareReport(cmp: Comparison, cdfs: RunCdfs[]): Prom
   cdfs.forEach((c, i) => {
     if (!c.ok) notes.push(`#${i + 1}: CDFs omitted (${c.note})`);
   });
-  const specs = compareCharts(cmp, cdfs);
+  const omitted: string[] = [];
+  const specs = compareCharts(cmp, cdfs, omitted);
+  notes.push(...omitted.map((o) => `omitted: ${o}`));
   const charts: PageChart[] = await Promise.all(specs.map((s) => prepareChart(s.id, s.spec)));
   const badge = (complete: boolean): string => `<span class="badge ${complete ? 'complete' : 'incomplete'}">${complete ? 'complete' : 'incomplete'}</span>`;
   const runRows = runs

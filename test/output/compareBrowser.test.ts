@@ -60,6 +60,39 @@ describe('compare page of a sweep', () => {
     for (const { id, spec } of charts) expect(validate(spec), `${id}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
   });
 
+  it('runs with nothing to plot (no tokenizer, not streamed, empty) and hostile labels: only the change chart, no script of theirs, no warning', async () => {
+    const G = join(ROOT, 'fixtures', 'golden');
+    const degenerate = join(dir, 'degenerate.html');
+    const labels = ['<img src=x onerror="document.title=1">', '<script>document.title=2</script>', '</table><b>x'];
+    const r = await replay(['compare', ...['no-tokenizer', 'offline-nonstreaming', 'empty-run'].map((c) => join(G, c, 'expected_result_summary.json')), `--report=${degenerate}`, ...labels.flatMap((l) => ['--label', l])]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: omitted: Pareto view: no run has both TPS and TPOT');
+    const browser = await launchBrowser();
+    try {
+      const tab = await browser.newPage();
+      const requests: string[] = [];
+      await tab.route('**/*', (route) => {
+        if (route.request().url().startsWith('file://')) return route.continue();
+        requests.push(route.request().url());
+        return route.abort();
+      });
+      const problems: string[] = [];
+      tab.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
+      tab.on('pageerror', (e) => problems.push(String(e)));
+      await tab.goto(`file://${degenerate}`);
+      await tab.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined);
+      expect(await tab.evaluate(() => document.documentElement.dataset['chartsRendered'])).toBe('1');
+      expect(await tab.title()).toBe('replay compare');
+      // The labels are text in the runs table, not elements.
+      expect(await tab.locator('main img, main b').count()).toBe(0);
+      expect(await tab.locator('table').first().innerText()).toContain(labels[0]);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it('opens offline in Chromium: no request, no console error, live charts, a tooltip on hover', async () => {
     const html = readFileSync(page, 'utf8');
     // The model name from config.yaml is escaped, never markup.
