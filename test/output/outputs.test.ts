@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import pl from 'nodejs-polars';
-import { launchBrowser } from '../helpers/browser.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { writeArrowFile } from '../../src/output/arrowFile.js';
@@ -195,31 +194,5 @@ describe('charts', () => {
   });
 });
 
-/** Open a self-contained HTML file in headless Chromium; returns its console errors, svg count and h1, and keeps a screenshot. */
-async function openInChromium(file: string, screenshot: string): Promise<{ errors: string[]; svgs: number; h1: string | null }> {
-  expect(readFileSync(file, 'utf8')).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`file://${file}`);
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', screenshot), fullPage: false });
-    return { errors, svgs: await page.locator('svg').count(), h1: await page.locator('h1').textContent() };
-  } finally {
-    await browser.close();
-  }
-}
-
-describe('HTML report', () => {
-  it('opens in headless Chromium with zero console errors (screenshot kept in test-artifacts/)', async () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'report', out], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const page = await openInChromium(join(out, 'report.html'), 'report.png');
-    expect(page.svgs).toBeGreaterThanOrEqual(10);
-    expect(page.h1).toContain('replayed');
-    expect(page.errors).toEqual([]);
-  });
-});
+// The report page's own tests: test/output/reportBrowser.test.ts, test/hostile/report.test.ts;
+// the compare page's: test/output/compareBrowser.test.ts, test/commands/compare*.test.ts.
