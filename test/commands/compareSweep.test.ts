@@ -189,6 +189,12 @@ describe('--report: runs without samples.arrow', () => {
     expect(existsSync(page)).toBe(true);
   });
 
+  it('the same inputs give the same page, byte for byte', async () => {
+    const pages = [join(dir, 'same1.html'), join(dir, 'same2.html')];
+    for (const p of pages) expect((await cli('compare', outA, outB, `--report=${p}`)).status).toBe(0);
+    expect(readFileSync(pages[0]!).equals(readFileSync(pages[1]!))).toBe(true);
+  });
+
   it('no run with samples.arrow: no CDF chart, the others stay', async () => {
     const page = join(dir, 'none.html');
     const r = await cli('compare', outB, join(GOLDEN, 'tiny-streaming', 'expected_result_summary.json'), `--report=${page}`);
