@@ -110,7 +110,7 @@ export function cdfChart(title: string, lines: Array<{ run: number; label: strin
   // Values rounded to 0.1 µs and 1e-6 of the fraction: finer than any pixel, and half the bytes.
   const rows = lines.flatMap((l, k) => l.points.map((pt, j) => ({ run: names[k]!, v: Math.round(pt.v * 1e4) / 1e4, p: Math.round(pt.p * 1e6) / 1e6, status: status(l.complete), tip: j % TIP_EVERY === 0 || j === l.points.length - 1 })));
   const x = { field: 'v', type: 'quantitative', title: 'ms', scale: { zero: false } };
-  const y = { field: 'p', type: 'quantitative', title: 'fraction of samples ≤', scale: { domain: [0, 1] } };
+  const y = { field: 'p', type: 'quantitative', title: 'fraction of samples at or below', scale: { domain: [0, 1] } };
   const color = { field: 'run', type: 'nominal', title: null, scale: { domain: names }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 480 } };
   return {
     $schema: VL_SCHEMA,
