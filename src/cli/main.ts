@@ -6,7 +6,7 @@ import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
 import { sep } from 'node:path';
-import { formatCompare } from '../summary/compare.js';
+import { formatCompare, sweepPoints } from '../summary/compare.js';
 import { loadComparison } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { recompute } from '../commands/recompute.js';
@@ -138,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const w of cmp.warnings) process.stderr.write(`warning: ${w}\n`);
       for (const [i, r] of cmp.runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
       const { runs, rows, baseline, order } = cmp;
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows }, null, 2)}\n` : formatCompare(runs, rows, baseline));
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows, points: sweepPoints(runs, cmp.summaries) }, null, 2)}\n` : formatCompare(runs, rows, baseline));
       if (args.report) {
         const { buildComparePage } = await import('../commands/compare.js');
         const page = await buildComparePage(cmp);

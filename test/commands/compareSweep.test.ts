@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CompareRow, CompareRun } from '../../src/summary/compare.js';
+import type { CompareRow, CompareRun, SweepPoint } from '../../src/summary/compare.js';
 import { replay } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,7 +17,7 @@ const GOLDEN = join(ROOT, 'fixtures', 'golden');
 const cli = (...args: string[]) => replay(args);
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-type Json = { order: string; baseline: number; runs: CompareRun[]; rows: CompareRow[] };
+type Json = { order: string; baseline: number; runs: CompareRun[]; rows: CompareRow[]; points: SweepPoint[] };
 
 /** A golden summary with its run_config's load pattern replaced. */
 function summaryWithLoad(dir: string, name: string, source: string, load: Record<string, unknown>): string {
@@ -55,6 +55,8 @@ describe('a sweep: load order and baseline', () => {
     const p99 = out.rows.find((x) => x.metric === 'latency p99')!;
     for (const i of [1, 2]) expect(p99.verdict[i]).toBe(shown[i].latency.percentiles['99.0'] < shown[0].latency.percentiles['99.0'] ? 'better' : 'worse');
     expect(out.rows.find((x) => x.metric === 'duration')!.verdict).toEqual([null, null, null]);
+    // The sweep points: tokens/s per user is 1e9 / median TPOT (ns).
+    expect(out.points.map((p) => [p.load, p.tps, p.perUser])).toEqual(shown.map((s, i) => [['c=2', 'c=8', '3 QPS'][i], s.tps, 1e9 / s.tpot.median]));
   });
 
   it('--order input keeps the command line; --baseline by position, path or label', async () => {

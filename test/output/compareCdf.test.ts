@@ -3,7 +3,7 @@
 // rows only, nulls skipped), including a file of a million rows; every way the
 // optional file can be wrong is a note, never an error or a hang.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC, vectorFromArray, Bool, Float64, Int64, makeTable, Table } from 'apache-arrow';
@@ -83,6 +83,7 @@ describe('readRunCdfs', () => {
       ['a directory', () => { const p = join(dir, 'adir.arrow'); mkdirSync(p); return p; }, /is a directory, not a regular file/],
       ['a FIFO (no hang)', () => { const p = join(dir, 'fifo.arrow'); execFileSync('mkfifo', [p]); return p; }, /is a FIFO \(named pipe\), not a regular file/],
       ['not Arrow', () => { const p = join(dir, 'junk.arrow'); writeFileSync(p, 'ARROW1\0\0 this is not arrow at all'); return p; }, /not a readable Arrow IPC file/],
+      ['over the 2 GB limit (sparse, never read)', () => { const p = join(dir, 'huge.arrow'); writeFileSync(p, ''); truncateSync(p, 3 * 1024 ** 3); return p; }, /is 3\.0 GB, more than the 2 GB read for CDFs$/],
       ['empty', () => { const p = join(dir, 'empty.arrow'); writeFileSync(p, ''); return p; }, /not a readable Arrow IPC file|no tracked/],
       ['other columns', () => { const p = join(dir, 'other.arrow'); writeFileSync(p, tableToIPC(tableFromArrays({ a: Int32Array.from([1, 2]) }), 'file')); return p; }, /no tracked, ttft_ns, tpot_ns, latency_ns columns of the expected type/],
       ['a column of the wrong type', () => { const p = join(dir, 'wrong.arrow'); writeFileSync(p, tableToIPC(tableFromArrays({ tracked: [true], ttft_ns: Float64Array.from([1]), tpot_ns: Float64Array.from([1]), latency_ns: Float64Array.from([1]) }), 'file')); return p; }, /no ttft_ns, latency_ns columns of the expected type/],

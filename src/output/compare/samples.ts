@@ -6,14 +6,14 @@
 // value columns are kept, as doubles.
 import { constants, promises as fsp } from 'node:fs';
 import { RecordBatchReader, Type, type RecordBatch } from 'apache-arrow';
-import { fileTypeName } from '../../base/files.js';
+import { FILE_LIMITS, fileTypeName } from '../../base/files.js';
 import { cdfPoints, type CdfPoint } from './cdf.js';
 
 export const CDF_METRICS = ['ttft', 'tpot', 'latency'] as const;
 export type CdfMetric = (typeof CDF_METRICS)[number];
 
-/** The largest samples.arrow read (a 1M-sample run's is ~100 MB). */
-export const SAMPLES_FILE_LIMIT = 4 * 1024 ** 3;
+/** The largest samples.arrow read, as for replay report (a 1M-sample run's is ~140 MB). */
+export const SAMPLES_FILE_LIMIT = FILE_LIMITS['samples table'];
 /** The most tracked rows kept per metric (8 bytes each). */
 export const SAMPLES_ROW_LIMIT = 1 << 24;
 
@@ -55,7 +55,7 @@ export async function readRunCdfs(path: string): Promise<RunCdfs> {
   try {
     const st = await fh.stat();
     if (!st.isFile()) return { ok: false, note: `${path} is ${fileTypeName(st)}, not a regular file` };
-    if (st.size > SAMPLES_FILE_LIMIT) return { ok: false, note: `${path} is ${(st.size / 1024 ** 3).toFixed(1)} GB, more than the ${SAMPLES_FILE_LIMIT / 1024 ** 3} GB read for CDFs` };
+    if (st.size > SAMPLES_FILE_LIMIT) return { ok: false, note: `${path} is ${(st.size / 1024 ** 3).toFixed(1)} GB, more than the ${(SAMPLES_FILE_LIMIT / 1024 ** 3).toFixed(0)} GB read for CDFs` };
     const into: Record<CdfMetric, number[]> = { ttft: [], tpot: [], latency: [] };
     try {
       const reader = await RecordBatchReader.from(fh);
