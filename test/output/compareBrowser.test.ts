@@ -54,6 +54,17 @@ describe('compare page of a sweep', () => {
   it('every chart spec validates against the Vega-Lite v6 schema', async () => {
     const summaries = cmp.runs.map((r) => JSON.parse(readFileSync(r.file, 'utf8')));
     const cdfs = await Promise.all(cmp.runs.map((r) => readRunCdfs(join(r.file, '..', 'samples.arrow'))));
+    // Each CDF spans its summary series: as many values, from its min to its max.
+    cdfs.forEach((c, i) => {
+      if (!c.ok) throw new Error(c.note);
+      const s = summaries[i];
+      expect(c.counts.latency).toBe(s.n_samples_completed);
+      for (const m of ['ttft', 'tpot', 'latency'] as const) {
+        expect(c.cdfs[m][0]!.v).toBeCloseTo(s[m].min / 1e6, 9);
+        expect(c.cdfs[m].at(-1)!.v).toBeCloseTo(s[m].max / 1e6, 9);
+        expect(c.cdfs[m].at(-1)!.p).toBe(1);
+      }
+    });
     const charts = compareCharts({ ...cmp, summaries }, cdfs);
     expect(charts.map((c) => c.id)).toEqual(['ttft-vs-tps', 'tpot-vs-tps', 'pareto', 'cdf-ttft', 'cdf-tpot', 'cdf-latency', 'change']);
     const validate = new Ajv({ allErrors: true, strict: false, logger: false }).compile(JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8')));
