@@ -25,6 +25,11 @@ export interface ReportInput {
   configFile: string | null;
 }
 
+/** Points of the ISL vs OSL scatter in the page (evenly spaced by sample row). */
+const ISL_OSL_POINTS = 1000;
+/** Points of each CDF line in the page (a 560 px line). */
+const CDF_POINTS = 400;
+
 const fmt = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
 const ms = (ns: number | null | undefined, digits = 2): string => (ns === null || ns === undefined ? '—' : fmt(ns / 1e6, digits));
 const pct = (f: number | null | undefined, digits = 1): string => (f === null || f === undefined ? '—' : `${(f * 100).toFixed(digits)}%`);
@@ -213,7 +218,7 @@ function sampleCharts(c: SampleColumns, steady: SteadyView | null): { over: Arra
   const { lanes, total } = laneRows(c);
   const dists: Array<[string, Spec]> = [];
   const dist = (id: string, title: string, values: Float64Array): void => {
-    if (values.length) dists.push([id, distributionChart(title, 'ms', values)]);
+    if (values.length) dists.push([id, distributionChart(title, 'ms', values, 'samples', CDF_POINTS)]);
   };
   dist('ttft', 'TTFT distribution', trackedMs(c, (i) => c.ttftNs[i]!));
   dist('tpot', 'TPOT distribution', trackedMs(c, (i) => c.tpotNs[i]!));
@@ -221,7 +226,7 @@ function sampleCharts(c: SampleColumns, steady: SteadyView | null): { over: Arra
   dist('itl', 'Mean inter-chunk interval per request', trackedMs(c, (i) => meanChunkGapNs(c, i)));
   const paired: Array<{ isl: number; osl: number }> = [];
   for (let i = 0; i < c.n; i++) if (c.tracked[i] && Number.isFinite(c.isl[i]!) && Number.isFinite(c.osl[i]!)) paired.push({ isl: c.isl[i]!, osl: c.osl[i]! });
-  if (paired.length) dists.push(['isl_vs_osl', islOslChart(thin(paired))]);
+  if (paired.length) dists.push(['isl_vs_osl', islOslChart(thin(paired, ISL_OSL_POINTS), 'square')]);
   return { over, lanes: lanesChart(lanes, total, shade), dists, shadedSteady: shade.some((r) => r.kind === 'steady state') };
 }
 

@@ -103,17 +103,35 @@ export function errorsChart(rows: Array<{ t: number; failed: number }>, widthS: 
   };
 }
 
-/** Swim lanes: one horizontal line per request, issue -> first chunk -> completion. */
+const PHASES = { domain: ['waiting for first chunk', 'streaming', 'waiting (no chunk)', 'failed', 'untracked (warm-up)', 'not completed'], range: ['#f0a33a', '#2f5fb3', '#8e99a8', '#c0392b', '#9aa5b1', '#000000'] };
+
+/** Swim lanes: one horizontal line per request, issue -> first chunk (orange) -> completion (by status). */
 export function lanesChart(lanes: Lane[], total: number, regions: Region[]): Spec {
-  const segments: Array<Record<string, unknown>> = [];
-  for (const l of lanes) {
-    const tip = { lane: l.lane, sample_row: l.row, status: l.status, ttft_ms: l.ttftMs, latency_ms: l.latencyMs, osl: l.osl };
-    if (l.first !== null) segments.push({ ...tip, from: l.issued, to: l.first, phase: 'waiting for first chunk' });
-    const decodeFrom = l.first ?? l.issued;
-    if (l.done !== null) segments.push({ ...tip, from: decodeFrom, to: l.done, phase: l.status === 'failed' ? 'failed' : l.first === null ? 'waiting (no chunk)' : 'streaming' });
-    else segments.push({ ...tip, from: decodeFrom, to: decodeFrom, phase: 'not completed' });
-  }
+  const rows = lanes.map((l) => ({
+    lane: l.lane,
+    sample_row: l.row,
+    status: l.status,
+    issued: l.issued,
+    first: l.first,
+    from: l.first ?? l.issued,
+    done: l.done ?? l.first ?? l.issued,
+    phase: l.status === 'ok' ? (l.first === null ? 'waiting (no chunk)' : 'streaming') : l.status,
+    ttft_ms: l.ttftMs,
+    latency_ms: l.latencyMs,
+    osl: l.osl,
+  }));
   const title = total > lanes.length ? `Requests over time (${lanes.length} of ${total}, every ${(total / lanes.length).toFixed(1)}th by issue order)` : `Requests over time (all ${total})`;
+  const x = { field: 'from', type: 'quantitative', title: 'seconds since start', scale: { nice: false } };
+  const y = { field: 'lane', type: 'quantitative', title: 'request (by issue time)', axis: { labels: false, ticks: false, grid: false }, scale: { nice: false } };
+  const color = { type: 'nominal', title: null, scale: PHASES, legend: { orient: 'bottom', direction: 'horizontal' } };
+  const tooltip = [
+    { field: 'sample_row', type: 'quantitative' },
+    { field: 'status', type: 'nominal' },
+    { field: 'ttft_ms', type: 'quantitative', format: '.3f' },
+    { field: 'latency_ms', type: 'quantitative', format: '.3f' },
+    { field: 'osl', type: 'quantitative' },
+  ];
+  const strokeWidth = lanes.length > 200 ? 1 : 2;
   return {
     $schema: VL_SCHEMA,
     title,
@@ -122,28 +140,19 @@ export function lanesChart(lanes: Lane[], total: number, regions: Region[]): Spe
     layer: [
       ...regionLayer(regions),
       {
-        data: { values: segments },
-        params: [ZOOM],
-        mark: { type: 'rule', strokeWidth: lanes.length > 200 ? 1 : 2, tooltip: true, clip: true },
-        encoding: {
-          x: { field: 'from', type: 'quantitative', title: 'seconds since start', scale: { nice: false } },
-          x2: { field: 'to' },
-          y: { field: 'lane', type: 'quantitative', title: 'request (by issue time)', axis: { labels: false, ticks: false, grid: false }, scale: { nice: false } },
-          color: {
-            field: 'phase',
-            type: 'nominal',
-            title: null,
-            scale: { domain: ['waiting for first chunk', 'streaming', 'waiting (no chunk)', 'failed', 'not completed'], range: ['#f0a33a', '#2f5fb3', '#8e99a8', '#c0392b', '#000000'] },
-            legend: { orient: 'bottom', direction: 'horizontal' },
+        data: { values: rows },
+        layer: [
+          {
+            transform: [{ filter: 'datum.first !== null' }],
+            mark: { type: 'rule', strokeWidth, tooltip: true, clip: true },
+            encoding: { x: { ...x, field: 'issued' }, x2: { field: 'first' }, y, color: { ...color, datum: 'waiting for first chunk' }, tooltip },
           },
-          tooltip: [
-            { field: 'sample_row', type: 'quantitative' },
-            { field: 'status', type: 'nominal' },
-            { field: 'ttft_ms', type: 'quantitative', format: '.3f' },
-            { field: 'latency_ms', type: 'quantitative', format: '.3f' },
-            { field: 'osl', type: 'quantitative' },
-          ],
-        },
+          {
+            params: [ZOOM],
+            mark: { type: 'rule', strokeWidth, tooltip: true, clip: true },
+            encoding: { x, x2: { field: 'done' }, y, color: { ...color, field: 'phase' }, tooltip },
+          },
+        ],
       },
     ],
     resolve: { scale: { color: 'independent' } },

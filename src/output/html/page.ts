@@ -20,6 +20,8 @@ export interface PageChart {
   id: string;
   vega: Record<string, unknown>;
   svg: string;
+  /** The spec's title, when it is a string (the figure's accessible name). */
+  title: string | null;
 }
 
 let vegaModules: Promise<[typeof import('vega-lite'), typeof import('vega')]> | null = null;
@@ -27,22 +29,39 @@ const loadVega = (): Promise<[typeof import('vega-lite'), typeof import('vega')]
 
 const CHART_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 
-/** Compiles `spec` to Vega and renders its static SVG. `id`: lower-case letters, digits, `_` or `-`, unique in the page. */
-export async function prepareChart(id: string, spec: VegaLiteSpec): Promise<PageChart> {
+/**
+ * Compiles `spec` to Vega and renders its static SVG. `id`: lower-case letters, digits, `_` or `-`, unique in the page.
+ * Per-mark ARIA labels are off unless `opts.markAria` (on a chart of thousands of marks they are most of
+ * the page's bytes); the figure is labelled by the chart's title instead.
+ */
+export async function prepareChart(id: string, spec: VegaLiteSpec, opts: { markAria?: boolean } = {}): Promise<PageChart> {
   if (!CHART_ID.test(id)) throw new Error(`chart id ${JSON.stringify(id)}: use lower-case letters, digits, _ or -`);
   const [vl, vega] = await loadVega();
-  const compiled = vl.compile(spec as never).spec as unknown as Record<string, unknown>;
+  const config = { ...(opts.markAria ? {} : { aria: false }), ...((spec['config'] as Record<string, unknown> | undefined) ?? {}) };
+  const compiled = vl.compile({ ...spec, config } as never).spec as unknown as Record<string, unknown>;
   const view = new vega.View(vega.parse(compiled as never), { renderer: 'none' });
-  const svg = await view.toSVG();
+  const svg = roundGeometry(await view.toSVG());
   view.finalize();
-  return { id, vega: compiled, svg };
+  const title = spec['title'];
+  return { id, vega: roundData(compiled), svg, title: typeof title === 'string' ? title : null };
+}
+
+/** Data values to 7 significant digits (what a tooltip shows): a page of thousands of points halves. */
+function roundData(spec: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? Number(v.toPrecision(7)) : v))) as Record<string, unknown>;
+}
+
+/** Coordinates in the static SVG's geometry attributes to 0.1 px (vega writes 15 digits); text is left alone. */
+function roundGeometry(svg: string): string {
+  return svg.replace(/(\s(?:d|transform|points|x|y|x1|x2|y1|y2|width|height)=")([^"]*)"/g, (_m, attr: string, value: string) => `${attr}${value.replace(/(\d+\.\d)\d+/g, '$1')}"`);
 }
 
 /** A chart's place in the page body: the static SVG until the runtime replaces it with the live view. */
 export function chartFigure(chart: PageChart, opts: { caption?: string; wide?: boolean } = {}): string {
   const cls = opts.wide ? 'chart wide' : 'chart';
   const caption = opts.caption ? `<figcaption>${escapeHtml(opts.caption)}</figcaption>` : '';
-  return `<figure class="${cls}"><div class="chart-holder" data-chart="${escapeHtml(chart.id)}"><div class="chart-fallback">${chart.svg}</div></div>${caption}</figure>`;
+  const label = chart.title ? ` aria-label="${escapeHtml(chart.title)}"` : '';
+  return `<figure class="${cls}"${label}><div class="chart-holder" data-chart="${escapeHtml(chart.id)}"><div class="chart-fallback">${chart.svg}</div></div>${caption}</figure>`;
 }
 
 /** Styles shared by every page: cards, a responsive grid of charts, tables, badges. */
