@@ -6,10 +6,9 @@ import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
 import { sep } from 'node:path';
-import { compareSummaries, formatCompare } from '../summary/compare.js';
-import { loadCompareRuns } from '../commands/compare.js';
+import { formatCompare, sweepPoints } from '../summary/compare.js';
+import { loadComparison } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
-import { buildCompareReport } from '../output/compareReport.js';
 import { recompute } from '../commands/recompute.js';
 import { formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
@@ -129,17 +128,23 @@ export async function main(argv: string[]): Promise<number> {
       y
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "two or more summaries or run directories (a run directory: its replay/ summary, else its own performance/ one)" })
         .option('label', { type: 'string', array: true, describe: 'Column labels, one per input in order (default: model · load pattern and concurrency or QPS, from the run)' })
+        .option('baseline', { type: 'string', describe: 'The run changes are measured against: its position among the inputs (1-based), its path as given, or its label (default: the first run shown)' })
+        .option('order', { choices: ['load', 'input'] as const, default: 'load' as const, describe: 'load: runs ordered by concurrency, then target QPS (a sweep); input: as given' })
         .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
-        .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table and charts) to this file' }),
+        .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table, sweep charts, CDFs from each run\'s samples.arrow) to this file' }),
     async (args) => {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
-      const { runs, summaries } = loadCompareRuns(inputs, (args.label as string[] | undefined) ?? []);
-      const rows = compareSummaries(summaries);
-      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : formatCompare(runs, rows));
+      const cmp = loadComparison(inputs, { labels: (args.label as string[] | undefined) ?? [], baseline: args.baseline, order: args.order });
+      for (const w of cmp.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const [i, r] of cmp.runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
+      const { runs, rows, baseline, order } = cmp;
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows, points: sweepPoints(runs, cmp.summaries) }, null, 2)}\n` : formatCompare(runs, rows, baseline));
       if (args.report) {
-        writeAtomic(args.report, await buildCompareReport(runs.map((r) => (r.complete ? r.label : `${r.label} (incomplete)`)), rows));
+        const { buildComparePage } = await import('../commands/compare.js');
+        const page = await buildComparePage(cmp);
+        writeAtomic(args.report, page.html);
+        for (const note of page.notes) process.stderr.write(`note: ${note}\n`);
         if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
       }
     },
