@@ -27,6 +27,7 @@ import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
 import { settleTokenizer, type Settled } from '../run/tokenizerSetting.js';
 import { REPLAY_VERSION } from '../base/version.js';
 import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
+import { prepareAnalyses, writeAnalyses, type AnalysesFlags } from './analyses.js';
 
 export interface RecomputeOptions {
   input: string;
@@ -48,6 +49,8 @@ export interface RecomputeOptions {
   chunks?: boolean;
   /** Formats of the samples, time-series and chunks tables; default arrow and parquet. */
   formats?: readonly TableFormat[];
+  /** After-the-run analyses (--slo, --mlperf, --openmetrics, --steady-state), written beside the summary. */
+  analyses?: AnalysesFlags;
   onProgress?: Parameters<typeof replayLog>[1]['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: (files: TokenizerFiles, backend: BackendChoice, workers: number | undefined, chatSetup: ChatTemplateSource) => Promise<BatchCounter & { close?: () => Promise<void>; workers?: number }>;
@@ -96,6 +99,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const streamingDeclared = settle<boolean | null>(opts.streaming, '--streaming', [[config?.streaming ?? undefined, 'config.yaml model_params.streaming']], null);
 
   const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null, files.runDir);
+  const analyses = opts.analyses ? prepareAnalyses(opts.analyses, { modelName: config?.modelName ?? null, events: files.events, tokenizer: tokenizer.value }) : null;
   const backend = opts.backend ?? 'auto';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
   // The chat template is settled once, here, and handed to every worker: the manifest names the one they use.
@@ -268,7 +272,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const written = await writeNotebookOutputs(outDir, agg, streaming.value, chunkWriter && { arrowPath: chunkWriter.path, itl: chunkWriter.itlStats }, formats);
   const { buildNotebook } = await import('../output/ipynb.js');
   writeAtomic(join(outDir, 'report.ipynb'), buildNotebook({ summary, formats, chunks: chunkWriter !== null, logSha256 }));
-  manifest.outputs.files = ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'];
+  const analysed = analyses ? await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: tokenizer.value, backend }) : [];
+  manifest.outputs.files = ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb', ...analysed];
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
   manifest.wall_time_s = (done - started) / 1000;
