@@ -6,12 +6,15 @@
 // and 1% single-token outputs. Each analysis runs in this one thread; the figure
 // is its CPU seconds (process.cpuUsage, user + system), the best of --repeat runs.
 //
-//   npm run build && node scripts/bench-analyses.mjs [--samples 200000,1000000] [--repeat 3]
+//   npm run build && node scripts/bench-analyses.mjs [--samples 200000,1000000] [--repeat 3] [--dist DIR]
+// --dist: another build's dist/ (e.g. an older commit's), to measure it in the same run.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
+const distIndex = process.argv.indexOf('--dist');
+const DIST = distIndex > 0 ? process.argv[distIndex + 1] : join(ROOT, 'dist');
+const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
 const { SampleTable } = await dist('aggregate/sampleTable.js');
 const { requestsFromSampleTable } = await dist('analyze/fromSampleTable.js');
 const { analyzeSlo, parseSloSpec, sloJson } = await dist('analyze/slo.js');
@@ -93,7 +96,7 @@ for (const n of sizes) {
   rows.push({ n, requests: req.s, slo: slo.s, mlperf: mlperf.s, openmetrics: metrics.s, total, promBytes: metrics.out.openMetrics.length });
 }
 const f = (s) => s.toFixed(3).padStart(8);
-process.stdout.write(`CPU seconds, best of ${repeat} (node ${process.version}, one thread)\n`);
+process.stdout.write(`CPU seconds, best of ${repeat} (node ${process.version}, one thread; ${DIST})\n`);
 process.stdout.write(`${'samples'.padStart(9)} ${'table->req'.padStart(10)} ${'slo'.padStart(8)} ${'mlperf'.padStart(8)} ${'openmetr'.padStart(8)} ${'total'.padStart(8)}  metrics.prom\n`);
 for (const r of rows) {
   process.stdout.write(`${String(r.n).padStart(9)} ${f(r.requests).padStart(10)} ${f(r.slo)} ${f(r.mlperf)} ${f(r.openmetrics)} ${f(r.total)}  ${(r.promBytes / 1e6).toFixed(1)} MB\n`);
