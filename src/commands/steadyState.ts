@@ -16,6 +16,8 @@ import type { BackendChoice, BackendInUse } from '../model/counting.js';
 import { backendInUse } from '../tokens/textCounter.js';
 import { locateRun, readConfigYaml } from '../run/runDir.js';
 import { settleTokenizer } from '../run/tokenizerSetting.js';
+import { sniffNotALog } from '../decode/notALog.js';
+import { splittable } from '../read/open.js';
 
 export const TREND_GATES: readonly string[] = [...ALGORITHMS.keys()];
 
@@ -167,6 +169,9 @@ export async function steadyStateCommand(args: SteadyStateCliArgs): Promise<Stea
   checkFlags(flags);
   if (flags.tokenizeBatchSize !== undefined && !(flags.tokenizeBatchSize > 0)) throw new ReplayError(`--tokenize-batch-size must be positive, got ${flags.tokenizeBatchSize}`);
   const run = locateRun(args.input);
+  // A summary or a text file passed by mistake is said as such, before a tokenizer is looked for.
+  const notALog = splittable(run.events) ? sniffNotALog(run.events) : null;
+  if (notALog) throw notALog;
   const config = run.configYaml ? readConfigYaml(run.configYaml) : null;
   const settled = settleTokenizer(args.tokenizer, config, null, run.runDir);
   if (!settled.value) throw new ReplayError(`${args.input}: no tokenizer to count TPOT tokens with`, 'pass --tokenizer PATH');

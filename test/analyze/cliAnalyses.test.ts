@@ -236,5 +236,9 @@ describe('steady state through the CLI, against the endpoints script\'s stored a
       expect(r.status, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(why);
     }
+    const summary = join(ROOT, 'fixtures', 'golden', 'tiny-streaming', 'expected_result_summary.json');
+    const r = await replay(['steady-state', summary, '--tokenizer', TOKENIZER, '--dataset-size', '10']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/expected_result_summary\.json: a result_summary\.json, not an event log/);
   }, 120_000);
 });
