@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('openmetrics', { type: 'boolean', describe: 'Write metrics.prom (OpenMetrics, timestamped, label source="client", NVIDIA Dynamo\'s histograms and bucket edges), metrics.txt and metrics_p99.json' })
           .option('openmetrics-start', { type: 'string', describe: 'Wall-clock time of the session start in metrics.prom (ISO 8601 or Unix seconds); default the log\'s own clock' })
           .option('openmetrics-interval', { type: 'number', describe: 'Seconds between points of metrics.prom (default 1, 2, 5, 10, 15, 30 s, ... for at most 360 points)' })
-          .option('steady-state', { type: 'boolean', describe: 'Write steady_state.json: the endpoints steady-state diagnostics (script defaults) over the replayed samples; needs --dataset-size' })
+          .option('steady-state', { type: 'boolean', describe: 'Write steady_state.json: the endpoints steady-state diagnostics with the script defaults (the log is read a second time, its outputs counted as the script counts them); needs --dataset-size' })
           .option('dataset-size', { type: 'number', describe: 'Samples per dataset pass, for --steady-state' })
           .check((a) => {
             parseTableFormats(a.format);
