@@ -16,10 +16,11 @@ const distIndex = process.argv.indexOf('--dist');
 const DIST = distIndex > 0 ? process.argv[distIndex + 1] : join(ROOT, 'dist');
 const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
 const { SampleTable } = await dist('aggregate/sampleTable.js');
-const { requestsFromSampleTable } = await dist('analyze/fromSampleTable.js');
-const { analyzeSlo, parseSloSpec, sloJson } = await dist('analyze/slo.js');
-const { checkMlperf, mlperfJson } = await dist('analyze/mlperf.js');
-const { renderMetrics } = await dist('analyze/openmetrics.js');
+// The old builds --dist measures have no analyze/index.js: the modules by name there.
+const analyze = await dist('analyze/index.js').catch(async () => ({
+  ...(await dist('analyze/fromSampleTable.js')), ...(await dist('analyze/slo.js')), ...(await dist('analyze/mlperf.js')), ...(await dist('analyze/openmetrics.js')),
+}));
+const { requestsFromSampleTable, analyzeSlo, parseSloSpec, sloJson, checkMlperf, mlperfJson, renderMetrics } = analyze;
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {

@@ -34,6 +34,7 @@
 // latency (LoadGen has no failed queries; failed ones are counted and left out).
 import { ReplayError } from '../base/errors.js';
 import { esPercentileEstimate, findMinPassing } from '../stats/earlyStopping.js';
+import { loadgenTpotNs } from '../stats/tpot.js';
 import { isPresent, succeeded, type Requests } from './requests.js';
 import { sortInPlace } from './sort.js';
 
@@ -100,20 +101,7 @@ export function loadgenPercentile(sorted: ArrayLike<number>, p = LOADGEN_PERCENT
   return sorted.length === 0 ? null : sorted[Math.trunc(sorted.length * p)]!;
 }
 
-/** (latency − TTFT) / (tokens − 1) in int64 ns, truncated toward zero; null under 2 tokens. */
-export function loadgenTpotNs(latencyNs: number, ttftNs: number, tokens: number): number | null {
-  if (tokens < 2) return null;
-  const span = latencyNs - ttftNs;
-  const d = tokens - 1;
-  if (!Number.isSafeInteger(span) || !Number.isSafeInteger(latencyNs) || !Number.isSafeInteger(ttftNs)) return Number((BigInt(latencyNs) - BigInt(ttftNs)) / BigInt(d));
-  // Integer division toward zero in doubles: the quotient's rounding is corrected by one step
-  // either way, with products exact below 2^53.
-  const a = Math.abs(span);
-  let q = Math.trunc(a / d);
-  if (q * d > a) q--;
-  else if ((q + 1) * d <= a) q++;
-  return span < 0 ? -q : q;
-}
+export { loadgenTpotNs };
 
 export interface LimitCheck {
   metric: 'ttft' | 'tpot';
