@@ -9,6 +9,7 @@ import { sep } from 'node:path';
 import { formatCompare, sweepPoints } from '../summary/compare.js';
 import { loadComparison } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
+import { escapeControls } from '../base/terminal.js';
 import { recompute } from '../commands/recompute.js';
 import { formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
@@ -56,6 +57,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('chunks', { type: 'boolean', default: false, describe: 'Also write the chunks table (chunks.arrow, ... as --format says), one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
           .option('format', { type: 'string', default: 'arrow,parquet', describe: 'Formats of the samples, time-series and chunks tables, comma-separated: arrow (IPC file), parquet, csv' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' })
+          .option('slo', { type: 'string', describe: 'SLOs, any subset, units ms or s: ttft=2s,tpot=80ms,latency=30s; writes slo.json (attainment, goodput, attainment curves)' })
+          .option('mlperf', { type: 'string', describe: 'MLPerf Inference p99 TTFT/TPOT limits, MODEL[:server|interactive] (llama2-70b, mixtral-8x7b, llama3.1-8b, llama3.1-405b, deepseek-r1, gpt-oss-120b); without MODEL, config.yaml\'s model; writes mlperf.json' })
+          .option('openmetrics', { type: 'boolean', describe: 'Write metrics.prom (OpenMetrics, timestamped, label source="client", NVIDIA Dynamo\'s histograms and bucket edges), metrics.txt and metrics_p99.json' })
+          .option('openmetrics-start', { type: 'string', describe: 'Wall-clock time of the session start in metrics.prom (ISO 8601 or Unix seconds); default the log\'s own clock' })
+          .option('openmetrics-interval', { type: 'number', describe: 'Seconds between points of metrics.prom (default 1, 2, 5, 10, 15, 30 s, ... for at most 360 points)' })
+          .option('steady-state', { type: 'boolean', describe: 'Write steady_state.json: the endpoints steady-state diagnostics with the script defaults (the log is read a second time, its outputs counted as the script counts them); needs --dataset-size' })
+          .option('dataset-size', { type: 'number', describe: 'Samples per dataset pass, for --steady-state' })
           .check((a) => {
             parseTableFormats(a.format);
             for (const name of ['workers', 'decode-threads'] as const) {
@@ -82,6 +90,15 @@ export async function main(argv: string[]): Promise<number> {
           inPlace: args.inPlace,
           chunks: args.chunks,
           formats: parseTableFormats(args.format),
+          analyses: {
+            slo: args.slo,
+            mlperf: args.mlperf,
+            openmetrics: args.openmetrics,
+            openmetricsStart: args.openmetricsStart,
+            openmetricsInterval: args.openmetricsInterval,
+            steadyState: args.steadyState,
+            datasetSize: args.datasetSize,
+          },
           onProgress: progress?.update,
         });
         progress?.done();
@@ -110,6 +127,44 @@ export async function main(argv: string[]): Promise<number> {
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatCheckReport(report));
       exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;
+    },
+  );
+  parser.command(
+    'steady-state <input>',
+    "The endpoints team's post-run steady-state diagnostics (scripts/steady_state_diagnostics.py), same flags, same printed report and --json file; TPOT tokens counted with replay's counter.",
+    (y) =>
+      y
+        .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz, .zst) or a run directory holding one' })
+        .option('dataset-size', { type: 'string', demandOption: true, describe: 'Samples per dataset pass' })
+        .option('superpass-size', { type: 'string', describe: 'Samples per super-pass (default --dataset-size)' })
+        .option('window-sizes', { type: 'string', describe: 'Trailing/rolling window sizes in super-passes (default 4,5)' })
+        .option('warmup', { type: 'string', describe: 'Leading super-passes dropped (default 1)' })
+        .option('cov-bounds', { type: 'string', describe: 'CoV bounds (default 0.03,0.05,0.08)' })
+        .option('alpha', { type: 'string', describe: 'Recorded in the JSON (default 0.05)' })
+        .option('trend-gate', { type: 'string', describe: 'mk_hamed_rao (default), mann_kendall, newey_west, theil_sen, slope_vs_scatter' })
+        .option('json', { type: 'string', describe: 'Also write the result as JSON to this file' })
+        .option('tokenize-batch-size', { type: 'string', describe: 'Output texts per tokenizer call (default 4096)' })
+        .option('tokenizer', { type: 'string', describe: "tokenizer.json, a model directory or a cached model id; default: the run's own, as recompute picks it" }),
+    async (args) => {
+      const { steadyStateCommand } = await import('../commands/steadyState.js');
+      const r = await steadyStateCommand({
+        input: args.input,
+        tokenizer: args.tokenizer,
+        datasetSize: args.datasetSize,
+        superpassSize: args.superpassSize,
+        windowSizes: args.windowSizes,
+        warmup: args.warmup,
+        covBounds: args.covBounds,
+        alpha: args.alpha,
+        trendGate: args.trendGate,
+        tokenizeBatchSize: args.tokenizeBatchSize,
+      });
+      if (r.skippedCount > 0) {
+        const shown = r.skipped.map((s) => `line ${s.line}: ${escapeControls(s.reason)}`).join('; ');
+        process.stderr.write(`warning: ${r.skippedCount} line(s) skipped (${shown}${r.skippedCount > r.skipped.length ? '; …' : ''})\n`);
+      }
+      process.stdout.write(`${r.text}\n`);
+      if (args.json) writeAtomic(args.json, r.json);
     },
   );
   parser.command(

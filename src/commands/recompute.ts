@@ -19,6 +19,9 @@ import type { Settled } from '../run/tokenizerSetting.js';
 import { notCounted, replayWarnings } from '../run/warnings.js';
 import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
 import { buildSummary, type Summary } from '../summary/summary.js';
+import { writeAtomic } from '../base/atomic.js';
+import { manifestJson } from '../run/manifest.js';
+import { prepareAnalyses, writeAnalyses, type AnalysesFlags } from './analyses.js';
 
 export interface RecomputeOptions extends SettingFlags {
   input: string;
@@ -33,6 +36,8 @@ export interface RecomputeOptions extends SettingFlags {
   chunks?: boolean;
   /** Formats of the samples, time-series and chunks tables; default arrow and parquet. */
   formats?: readonly TableFormat[];
+  /** After-the-run analyses (--slo, --mlperf, --openmetrics, --steady-state), written beside the summary. */
+  analyses?: AnalysesFlags;
   onProgress?: ReplayOptions['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: MakeCounter;
@@ -68,6 +73,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const config = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const settings = settleRunSettings(opts, config, original?.raw ?? null, files.runDir);
+  // Every analysis flag is checked here, before the log is read.
+  const analyses = opts.analyses ? prepareAnalyses(opts.analyses, { modelName: config?.modelName ?? null, events: files.events, tokenizer: settings.tokenizer.value }) : null;
   const backend = opts.backend ?? 'auto';
   const counting = await chooseCounter(settings.tokenizer.value, backend, opts.workers, opts.makeCounter);
   const warnings = counting.warnings;
@@ -115,6 +122,11 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed }, tableFormats: formats,
   });
   const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed } });
+  if (analyses) {
+    // The analyses' files beside the summary, then the manifest again, naming them too.
+    manifest.outputs.files.push(...(await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: settings.tokenizer.value, backend })));
+    writeAtomic(resolve(outDir, 'replay_manifest.json'), manifestJson(manifest));
+  }
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings: settingsSeen, warnings, originalSummary: raw ?? null, rescue, backupPath, manifest };
 }
