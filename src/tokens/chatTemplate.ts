@@ -1,17 +1,17 @@
 // Chat-template token counting, as the reference does it through
 // transformers' apply_chat_template(tokenize=True): render the tokenizer's
 // Jinja template, then count the rendered text with add_special_tokens=false.
-// Rendering follows Python's jinja2 (./pyJinja.ts), because a template that
+// Rendering follows Python's jinja2 (../py/jinja/), because a template that
 // raises switches the reference to its plain-text fallback: it must raise
 // exactly where Python raises, and print exactly what Python prints.
 import { type Json, type JsonObject, PyFloat } from '../model/json.js';
 import type { MessageInput, PromptInput } from '../model/inputs.js';
 import { parseJsonKeepFloats, pyCompactJson } from '../py/json.js';
 import { pyFloat } from '../py/float.js';
-import { PyError, PyTemplate, iterate, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja.js';
+import { PyError, PyTemplate, iterate, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja/index.js';
 import type { TextCounter } from '../model/counting.js';
 
-export { pyStrip } from '../py/jinja.js';
+export { pyStrip } from '../py/jinja/index.js';
 
 /** What to count for one structured input, and how to turn the count into the metric. */
 export type CountPlan =
