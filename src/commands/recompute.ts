@@ -23,7 +23,7 @@ import { InProcessCounter } from '../tokens/inProcess.js';
 import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool.js';
 import { type TokenizerFiles } from '../tokens/resolve.js';
 import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
-import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
+import { templateFallbacks, type ChatTemplateSource } from '../tokens/chatTemplate.js';
 import { settleTokenizer, type Settled } from '../run/tokenizerSetting.js';
 import { REPLAY_VERSION } from '../base/version.js';
 import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
@@ -253,7 +253,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       after_session_ended: diag.linesAfterEnded,
     },
     reached_session_ended: diag.reachedEnded,
-    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes },
+    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: pending, tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes, template_fallbacks: templateFallbacks(diag.countNotes) },
     rescue,
     warnings,
     wall_time_s: 0,

@@ -1,5 +1,6 @@
 // Arithmetic operators on template values (+ - * / // % **), as Python has them.
 import { PyFloat } from '../../model/json.js';
+import { growChars, growItems } from './budget.js';
 import { PyError, typeError } from './errors.js';
 import { pyPercent } from './format.js';
 import { TUPLES, Undefined, isNumeric, numOf, tuple, typeName, type Val } from './values.js';
@@ -36,17 +37,28 @@ export function arith(op: string, a: Val, b: Val): Val {
     }
   }
   if (op === '+') {
-    if (typeof a === 'string' && typeof b === 'string') return a + b;
-    if (Array.isArray(a) && Array.isArray(b) && TUPLES.has(a) === TUPLES.has(b)) return TUPLES.has(a) ? tuple([...a, ...b]) : [...a, ...b];
+    if (typeof a === 'string' && typeof b === 'string') {
+      growChars(a.length + b.length, b.length);
+      return a + b;
+    }
+    if (Array.isArray(a) && Array.isArray(b) && TUPLES.has(a) === TUPLES.has(b)) {
+      growItems(a.length + b.length);
+      const out = a.concat(b);
+      return TUPLES.has(a) ? tuple(out) : out;
+    }
   }
   if (op === '*') {
     const rep = (seq: Val, n: Val): Val | null => {
       if (!(typeof n === 'number' || typeof n === 'boolean')) return null;
       const k = Math.max(0, Number(n));
-      if (typeof seq === 'string') return seq.repeat(k);
+      if (typeof seq === 'string') {
+        growChars(seq.length * k);
+        return seq.repeat(k);
+      }
       if (Array.isArray(seq)) {
+        growItems(seq.length * k);
         const out: Val[] = [];
-        for (let i = 0; i < k; i++) out.push(...seq);
+        for (let i = 0; i < k; i++) for (const x of seq) out.push(x);
         return TUPLES.has(seq) ? tuple(out) : out;
       }
       return null;

@@ -1,5 +1,6 @@
 // Truth, equality, ordering, dict keys, iteration, len() and `in`, as Python has them.
 import { PyFloat } from '../../model/json.js';
+import { deeper, work } from './budget.js';
 import { typeError } from './errors.js';
 import { codePointCompare, cpLength, cps } from './strings.js';
 import { DictView, NOT_FOUND, PyIterator, TUPLES, Undefined, isNumeric, numOf, typeName, type Dict, type Key, type Val } from './values.js';
@@ -18,7 +19,9 @@ export function truthy(v: Val): boolean {
 }
 
 export function seqEq(a: Val[], b: Val[]): boolean {
-  return a.length === b.length && a.every((x, i) => pyEq(x, b[i]!));
+  if (a.length !== b.length) return false;
+  work(a.length);
+  return deeper(1, () => a.every((x, i) => pyEq(x, b[i]!)));
 }
 
 export function pyEq(a: Val, b: Val): boolean {
@@ -28,11 +31,14 @@ export function pyEq(a: Val, b: Val): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return TUPLES.has(a) === TUPLES.has(b) && seqEq(a, b);
   if (a instanceof Map && b instanceof Map) {
     if (a.size !== b.size) return false;
-    for (const [k, x] of a) {
-      const y = dictGet(b, k);
-      if (y === NOT_FOUND || !pyEq(x, y)) return false;
-    }
-    return true;
+    work(a.size);
+    return deeper(1, () => {
+      for (const [k, x] of a) {
+        const y = dictGet(b, k);
+        if (y === NOT_FOUND || !pyEq(x, y)) return false;
+      }
+      return true;
+    });
   }
   if (a instanceof Undefined && b instanceof Undefined) return a.security === b.security;
   return a === b;
@@ -48,8 +54,10 @@ export function pyCompare(a: Val, b: Val, op: string): number {
   }
   if (typeof a === 'string' && typeof b === 'string') return codePointCompare(a, b);
   if (Array.isArray(a) && Array.isArray(b) && TUPLES.has(a) === TUPLES.has(b)) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (!pyEq(a[i]!, b[i]!)) return pyCompare(a[i]!, b[i]!, op);
+    const n = Math.min(a.length, b.length);
+    work(n);
+    for (let i = 0; i < n; i++) {
+      if (!pyEq(a[i]!, b[i]!)) return deeper(1, () => pyCompare(a[i]!, b[i]!, op));
     }
     return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
   }
@@ -72,6 +80,7 @@ export function checkHashable(k: Val): Key {
 export function findKey(m: Dict, k: Key): Key | typeof NOT_FOUND {
   if (m.has(k)) return k;
   if (typeof k === 'string') return NOT_FOUND;
+  work(m.size);
   for (const key of m.keys()) if (typeof key !== 'string' && pyEq(key as Val, k as Val)) return key;
   return NOT_FOUND;
 }
@@ -91,11 +100,23 @@ export function dictSet(m: Dict, k: Val, v: Val): void {
 
 /** iter(value) as a list; TypeError for non-iterables. */
 export function iterate(v: Val): Val[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return cps(v);
-  if (v instanceof Map) return [...v.keys()] as Val[];
+  if (Array.isArray(v)) {
+    work(v.length);
+    return v;
+  }
+  if (typeof v === 'string') {
+    work(v.length);
+    return cps(v);
+  }
+  if (v instanceof Map) {
+    work(v.size);
+    return [...v.keys()] as Val[];
+  }
   if (v instanceof Undefined) return [];
-  if (v instanceof DictView) return v.items;
+  if (v instanceof DictView) {
+    work(v.items.length);
+    return v.items;
+  }
   if (v instanceof PyIterator) return v.take();
   throw typeError(`'${typeName(v)}' object is not iterable`);
 }

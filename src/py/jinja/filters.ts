@@ -1,5 +1,6 @@
 // jinja2's built-in filters, with Python's semantics.
 import { PyFloat } from '../../model/json.js';
+import { growChars, growItems, work } from './budget.js';
 import { PyError, typeError } from './errors.js';
 import { arith } from './arith.js';
 import { argInt, argStrOrNone, bind, needStr } from './call.js';
@@ -9,7 +10,7 @@ import { pyPercent } from './format.js';
 import { getItem, pyAttribute } from './access.js';
 import { tojson } from './jsonDumps.js';
 import { pyRepr, pyStr } from './repr.js';
-import { cpLength, cps, pad, pyCapitalize, pyReplace, pyStrip, splitlines } from './strings.js';
+import { cpLength, cps, pad, pyCapitalize, pyReplace, pyStrip, repeatString, joinStrings, splitlines } from './strings.js';
 import { DictView, NOT_FOUND, PyIterator, Undefined, isNumeric, isTuple, numOf, tuple, typeName, type Val } from './values.js';
 
 export type Filter = (value: Val, args: Val[], kwargs: Map<string, Val>) => Val;
@@ -40,10 +41,11 @@ export function sortVals(items: Val[], key: (x: Val) => Val, reverse: boolean): 
 }
 
 export function doIndent(s: Val, width: Val | undefined, first: Val | undefined, blank: Val | undefined): Val {
-  const indention = typeof width === 'string' ? width : ' '.repeat(Math.max(0, argInt(width, 4)));
+  const indention = typeof width === 'string' ? width : repeatString(' ', Math.max(0, argInt(width, 4)));
   const text = arith('+', s, '\n') as string;
   let rv: string;
   const lines = splitlines(text, false);
+  growChars(text.length + lines.length * indention.length);
   if (blank !== undefined && truthy(blank)) rv = lines.join('\n' + indention);
   else {
     rv = lines.shift() ?? '';
@@ -96,7 +98,10 @@ export function batch(v: Val, a: Val[], k: Map<string, Val>): Val[] {
     cur.push(x);
   }
   if (cur.length) {
-    if (fill !== undefined && fill !== null) while (cur.length < n) cur.push(fill);
+    if (fill !== undefined && fill !== null) {
+      growItems(n);
+      while (cur.length < n) cur.push(fill);
+    }
     out.push(cur);
   }
   return out;
@@ -154,9 +159,8 @@ defFilter(['items'], (v) =>
 defFilter(['join'], (v, a, k) => {
   const [sep, attribute] = fa('join', ['d', 'attribute'], a, k);
   const get = attrGetter(attribute);
-  return iterate(v)
-    .map((x) => str(get(x)))
-    .join(sep === undefined ? '' : str(sep));
+  const parts = iterate(v).map((x) => str(get(x)));
+  return joinStrings(parts, sep === undefined ? '' : str(sep));
 });
 defFilter(['length', 'count'], (v) => pyLen(v));
 defFilter(['list'], (v) => iterate(v).slice());
@@ -247,11 +251,22 @@ export function unique(v: Val, a: Val[], k: Map<string, Val>): Val[] {
   const [cs, attribute] = fa('unique', ['case_sensitive', 'attribute'], a, k);
   const get = attrGetter(attribute);
   const caseSensitive = cs !== undefined && truthy(cs);
+  // Python's set: equal keys hash alike (1 == 1.0 == True). Strings, None and
+  // non-NaN numbers go through a JS Set; other keys (tuples, NaN) by equality.
+  const hashed = new Set<string>();
   const seen: Val[] = [];
   const out: Val[] = [];
   for (const x of iterate(v)) {
     const key = lowerIfStr(get(x), caseSensitive);
     checkHashable(key);
+    const h = typeof key === 'string' ? `s${key}` : key === null ? 'N' : isNumeric(key) && !Number.isNaN(numOf(key)) ? `n${numOf(key)}` : null;
+    if (h !== null) {
+      if (hashed.has(h)) continue;
+      hashed.add(h);
+      out.push(x);
+      continue;
+    }
+    work(seen.length);
     if (!seen.some((s) => pyEq(s, key))) {
       seen.push(key);
       out.push(x);

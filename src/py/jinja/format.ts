@@ -1,4 +1,5 @@
 // String formatting: str.format and printf-style `%`.
+import { growChars } from './budget.js';
 import { PyError, typeError } from './errors.js';
 import { intStr, pyRepr, pyStr } from './repr.js';
 import { isNumeric, isTuple, numOf, typeName, type Val } from './values.js';
@@ -6,6 +7,7 @@ import { isNumeric, isTuple, numOf, typeName, type Val } from './values.js';
 /** str.format for plain replacement fields ({}, {0}, {name}) without format specs. */
 export function pyFormat(s: string, args: Val[], kwargs: Map<string, Val>): string {
   let auto = 0;
+  let size = s.length;
   return s.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
@@ -17,7 +19,10 @@ export function pyFormat(s: string, args: Val[], kwargs: Map<string, Val>): stri
     else if (/^\d+$/.test(ref)) v = args[Number(ref)];
     else v = kwargs.get(ref);
     if (v === undefined) throw new PyError(ref === '' || /^\d+$/.test(ref) ? 'IndexError' : 'KeyError', `Replacement index ${ref} out of range`);
-    return pyStr(v);
+    const text = pyStr(v);
+    size += text.length;
+    growChars(size, text.length);
+    return text;
   });
 }
 
@@ -25,12 +30,18 @@ export function pyFormat(s: string, args: Val[], kwargs: Map<string, Val>): stri
 export function pyPercent(s: string, arg: Val): string {
   const args = isTuple(arg) ? arg : [arg];
   let i = 0;
+  let size = s.length;
+  const grown = (text: string): string => {
+    size += text.length;
+    growChars(size, text.length);
+    return text;
+  };
   const out = s.replace(/%([%srdi])/g, (_m, c: string) => {
     if (c === '%') return '%';
     if (i >= args.length) throw typeError('not enough arguments for format string');
     const v = args[i++]!;
-    if (c === 's') return pyStr(v);
-    if (c === 'r') return pyRepr(v);
+    if (c === 's') return grown(pyStr(v));
+    if (c === 'r') return grown(pyRepr(v));
     if (!isNumeric(v)) throw typeError(`%${c} format: a real number is required, not ${typeName(v)}`);
     return intStr(Math.trunc(numOf(v)));
   });

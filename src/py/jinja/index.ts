@@ -12,11 +12,12 @@
 // the reference to its plain-text fallback, so raising exactly where Python
 // raises matters as much as the rendered text.
 //
-// Layers, each importing only those above it in this list: errors, values,
+// Layers, each importing only those above it in this list: budget, errors, values,
 // jsonLoads, strings, repr, compare, call, format, arith, methods, sandbox, access,
 // jsonDumps, convert, filters, tests, registry, ast, lexer, parser, strftime,
 // globals, interpreter, template.
 export { PyError } from './errors.js';
+export { DEFAULT_LIMITS, RenderBudgetExceeded, limitsForInput, type BudgetKind, type RenderLimits } from './budget.js';
 export { DictView, LoopContext, Namespace, PyCallable, PyIterator, Undefined, toVal, tuple, type Dict, type Key, type Val } from './values.js';
 export { pyStrip } from './strings.js';
 export { floatRepr, pyRepr, pyStr, reprStr } from './repr.js';

@@ -3,6 +3,7 @@ import { PyFloat } from '../../model/json.js';
 import { BREAK, CONTINUE, PyError, typeError, valueError } from './errors.js';
 import { getAttr, getItem, pySlice } from './access.js';
 import { arith } from './arith.js';
+import { MACRO_FRAMES, deeper, growChars, growOutput, work } from './budget.js';
 import { referencedNames, type Node } from './ast.js';
 import { contains, dictSet, iterate, pyCompare, pyEq, truthy } from './compare.js';
 import { pyStr } from './repr.js';
@@ -33,16 +34,21 @@ export class Interpreter {
   render(program: Node, vars: Map<string, Val>): string {
     const root = new Scope(null);
     for (const [k, v] of vars) root.vars.set(k, v);
-    return this.block(program['body'] as Node[], root);
+    let out = '';
+    for (const n of program['body'] as Node[]) {
+      out = emit(out, this.statement(n, root));
+    }
+    return out;
   }
 
   block(nodes: Node[], scope: Scope): string {
     let out = '';
-    for (const n of nodes) out += this.statement(n, scope);
+    for (const n of nodes) out = emit(out, this.statement(n, scope));
     return out;
   }
 
   statement(n: Node, scope: Scope): string {
+    work();
     switch (n.type) {
       case 'Comment':
         return '';
@@ -131,19 +137,20 @@ export class Interpreter {
       const body = n['body'] as Node[];
       let chunk = '';
       try {
-        for (const st of body) chunk += this.statement(st, s);
+        work();
+        for (const st of body) chunk = emit(chunk, this.statement(st, s));
       } catch (e) {
         if (e === CONTINUE) {
-          out += chunk;
+          out = emit(out, chunk);
           continue;
         }
         if (e === BREAK) {
-          out += chunk;
+          out = emit(out, chunk);
           break;
         }
         throw e;
       }
-      out += chunk;
+      out = emit(out, chunk);
     }
     return out;
   }
@@ -154,7 +161,8 @@ export class Interpreter {
     const defaults = params.map((p) => (p.type === 'KeywordArgumentExpression' ? (p['value'] as Node) : null));
     return new PyCallable(
       name,
-      (args, kwargs) => {
+      (args, kwargs) => deeper(MACRO_FRAMES, () => {
+        work();
         const s = new Scope(defScope);
         const kw = new Map(kwargs);
         names.forEach((pname, i) => {
@@ -179,7 +187,7 @@ export class Interpreter {
         if (refs.has('kwargs')) s.vars.set('kwargs', new Map(kw));
         else if (kw.size > 0) throw typeError(`macro '${callerName}' takes no keyword argument '${kw.keys().next().value}'`);
         return this.block(body, s);
-      },
+      }),
       'macro',
     );
   }
@@ -229,6 +237,7 @@ export class Interpreter {
   }
 
   eval(n: Node, scope: Scope): Val {
+    work();
     switch (n.type) {
       case 'StringLiteral':
         return n['value'] as string;
@@ -325,9 +334,23 @@ export class Interpreter {
       case 'not in':
         return !contains(right, left);
       case '~':
-        return pyStr(left) + pyStr(right);
+        return append(pyStr(left), pyStr(right));
       default:
         return arith(op, left, right);
     }
   }
+}
+
+/** a + b, within the growth budget (b is the new part). */
+function append(a: string, b: string): string {
+  if (b.length === 0) return a;
+  growChars(a.length + b.length, b.length);
+  return a + b;
+}
+
+/** Emitted text a + b, within the output budget. */
+function emit(a: string, b: string): string {
+  if (b.length === 0) return a;
+  growOutput(a.length + b.length, b.length);
+  return a + b;
 }

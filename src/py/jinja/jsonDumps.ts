@@ -1,11 +1,12 @@
 // json.dumps over template values: transformers' tojson filter.
 import { PyFloat } from '../../model/json.js';
 import { pyFloat } from '../float.js';
+import { deeper, growChars } from './budget.js';
 import { typeError, valueError } from './errors.js';
 import { bind } from './call.js';
 import { iterate, pyCompare, truthy } from './compare.js';
 import { intStr } from './repr.js';
-import { codePointCompare } from './strings.js';
+import { codePointCompare, joinStrings, repeatString } from './strings.js';
 import { typeName, type Key, type Val } from './values.js';
 
 export interface DumpOptions {
@@ -17,6 +18,7 @@ export interface DumpOptions {
 }
 
 export function jsonString(s: string, ensureAscii: boolean): string {
+  growChars(s.length + 2);
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -69,15 +71,15 @@ export function pyJsonDumps(v: Val, o: DumpOptions, depth = 0): string {
           return pyCompare(a as Val, b as Val, '<');
         });
       }
-      items = entries.map(([k, x]) => `${jsonString(jsonKey(k), o.ensureAscii)}${o.keySep}${pyJsonDumps(x, o, depth + 1)}`);
+      items = deeper(1, () => entries.map(([k, x]) => `${jsonString(jsonKey(k), o.ensureAscii)}${o.keySep}${pyJsonDumps(x, o, depth + 1)}`));
     } else {
-      items = v.map((x) => pyJsonDumps(x, o, depth + 1));
+      items = deeper(1, () => v.map((x) => pyJsonDumps(x, o, depth + 1)));
     }
     const [open, close] = isObj ? ['{', '}'] : ['[', ']'];
     if (items.length === 0) return open + close;
-    if (o.indent === null) return open + items.join(o.itemSep) + close;
-    const pad = `\n${o.indent.repeat(depth + 1)}`;
-    return `${open}${pad}${items.join(o.itemSep + pad)}\n${o.indent.repeat(depth)}${close}`;
+    if (o.indent === null) return open + joinStrings(items, o.itemSep) + close;
+    const pad = `\n${repeatString(o.indent, depth + 1)}`;
+    return `${open}${pad}${joinStrings(items, o.itemSep + pad)}\n${repeatString(o.indent, depth)}${close}`;
   }
   throw typeError(`Object of type ${typeName(v)} is not JSON serializable`);
 }
@@ -87,7 +89,7 @@ export function tojson(value: Val, args: Val[], kwargs: Map<string, Val>): strin
   let ind: string | null = null;
   if (indent !== undefined && indent !== null) {
     if (typeof indent === 'string') ind = indent;
-    else if (typeof indent === 'number' || typeof indent === 'boolean') ind = ' '.repeat(Math.max(0, Number(indent)));
+    else if (typeof indent === 'number' || typeof indent === 'boolean') ind = repeatString(' ', Math.max(0, Number(indent)));
     else throw typeError(`can't multiply sequence by non-int of type '${typeName(indent)}'`);
   }
   let itemSep = ind === null ? ', ' : ',';

@@ -5,7 +5,7 @@ import { argInt, argIntOrNone, argStrOrNone, method, needStr } from './call.js';
 import { dictGet, dictSet, iterate, pyEq, truthy } from './compare.js';
 import { pyFormat } from './format.js';
 import { pyRepr } from './repr.js';
-import { cpLength, cps, pad, pyCapitalize, pyCount, pyFind, pyIsLower, pyIsUpper, pyReplace, pyRsplit, pySplit, pyStrip, pyTitle, splitlines, PY_SPACE } from './strings.js';
+import { cpLength, cps, pad, pyCapitalize, pyCount, pyFind, pyIsLower, pyIsUpper, pyReplace, pyRsplit, pySplit, pyStrip, pyTitle, splitlines, PY_SPACE, repeatString, joinStrings } from './strings.js';
 import { DictView, NOT_FOUND, PyCallable, isTuple, tuple, typeName, type Dict, type Val } from './values.js';
 
 /** str.startswith / endswith with optional start, end and a tuple of affixes. */
@@ -66,12 +66,13 @@ export function strMethod(s: string, name: string): Val | typeof NOT_FOUND {
       return method(name, ['sub'], ([sub]) => pyCount(s, needStr(sub, name)));
     case 'join':
       return method(name, ['iterable'], ([it]) =>
-        iterate(it ?? null)
-          .map((x, i) => {
+        joinStrings(
+          iterate(it ?? null).map((x, i) => {
             if (typeof x !== 'string') throw typeError(`sequence item ${i}: expected str instance, ${typeName(x)} found`);
             return x;
-          })
-          .join(s),
+          }),
+          s,
+        ),
       );
     case 'removeprefix':
       return method(name, ['prefix'], ([p]) => (s.startsWith(needStr(p, name)) ? s.slice((p as string).length) : s));
@@ -92,7 +93,7 @@ export function strMethod(s: string, name: string): Val | typeof NOT_FOUND {
         const n = cpLength(s);
         if (n >= width) return s;
         const sign = s[0] === '+' || s[0] === '-' ? s[0] : '';
-        return sign + '0'.repeat(width - n) + s.slice(sign.length);
+        return sign + repeatString('0', width - n) + s.slice(sign.length);
       });
     case 'center':
     case 'ljust':

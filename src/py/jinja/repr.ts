@@ -1,6 +1,8 @@
 // Python's str() and repr() of template values (what {{ value }} prints).
 import { PyFloat } from '../../model/json.js';
 import { pyFloat } from '../float.js';
+import { deeper, growChars } from './budget.js';
+import { joinStrings } from './strings.js';
 import { DictView, LoopContext, Namespace, PyCallable, PyIterator, TUPLES, Undefined, type Val } from './values.js';
 
 export function intStr(n: number): string {
@@ -17,6 +19,7 @@ export function floatRepr(x: number): string {
 export const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
 export function reprStr(s: string): string {
+  growChars(s.length + 2);
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
@@ -48,11 +51,11 @@ export function pyStr(v: Val): string {
 export function pyRepr(v: Val): string {
   if (typeof v === 'string') return reprStr(v);
   if (Array.isArray(v)) {
-    const items = v.map(pyRepr);
-    if (TUPLES.has(v)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-    return `[${items.join(', ')}]`;
+    const items = deeper(1, () => v.map(pyRepr));
+    if (TUPLES.has(v)) return items.length === 1 ? `(${items[0]},)` : `(${joinStrings(items, ', ')})`;
+    return `[${joinStrings(items, ', ')}]`;
   }
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (v instanceof Map) return `{${joinStrings(deeper(1, () => [...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)), ', ')}}`;
   if (v instanceof Undefined) return 'Undefined';
   if (v instanceof Namespace) return `<Namespace ${pyRepr(new Map(v.attrs))}>`;
   if (v instanceof DictView) return `${v.kind}(${pyRepr(v.items)})`;

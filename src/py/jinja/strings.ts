@@ -1,6 +1,23 @@
 // Python's str semantics over JS strings: lengths and indices in code points,
 // str.isspace() whitespace, str.split/strip/find/replace/title/... exactly.
+import { growChars, work } from './budget.js';
 import { typeError, valueError } from './errors.js';
+
+/** parts.join(sep), its size checked against the growth budget before it is built. */
+export function joinStrings(parts: readonly string[], sep: string): string {
+  let n = parts.length > 0 ? sep.length * (parts.length - 1) : 0;
+  for (const p of parts) n += p.length;
+  work(parts.length);
+  growChars(n);
+  return parts.join(sep);
+}
+
+/** s.repeat(k), checked first. */
+export function repeatString(s: string, k: number): string {
+  growChars(s.length * k);
+  return s.repeat(k);
+}
+
 
 export const cps = (s: string): string[] => Array.from(s);
 export const hasAstral = (s: string): boolean => /[\uD800-\uDFFF]/.test(s);
@@ -165,6 +182,7 @@ export function pyReplace(s: string, old: string, rep: string, count: number): s
   if (old === '') {
     const c = cps(s);
     const limit = count < 0 ? c.length + 1 : count;
+    growChars(s.length + Math.min(limit, c.length + 1) * rep.length);
     let out = '';
     let done = 0;
     for (let i = 0; i <= c.length; i++) {
@@ -177,6 +195,8 @@ export function pyReplace(s: string, old: string, rep: string, count: number): s
     return out;
   }
   const parts = s.split(old);
+  const replaced = count < 0 ? parts.length - 1 : Math.min(count, parts.length - 1);
+  growChars(s.length + replaced * (rep.length - old.length));
   if (count < 0 || parts.length - 1 <= count) return parts.join(rep);
   return parts.slice(0, count + 1).join(rep) + old + parts.slice(count + 1).join(old);
 }
@@ -197,6 +217,7 @@ export function pad(s: string, width: number, fill: string, how: string): string
   const n = cpLength(s);
   if (width <= n) return s;
   const total = width - n;
+  growChars(s.length + total * fill.length);
   if (how === 'ljust') return s + fill.repeat(total);
   if (how === 'rjust') return fill.repeat(total) + s;
   // CPython's str.center: left = total/2 + (total & width & 1).

@@ -1,4 +1,5 @@
 // A compiled template: lexed and parsed once, rendered with Python jinja2's semantics.
+import { DEFAULT_LIMITS, asBudgetError, withBudget, type RenderLimits } from './budget.js';
 import { BREAK, CONTINUE, PyError } from './errors.js';
 import type { Node } from './ast.js';
 import { defaultGlobals } from './globals.js';
@@ -7,7 +8,7 @@ import { lex } from './lexer.js';
 import { checkNames, parseTokens } from './parser.js';
 import type { Val } from './values.js';
 
-/** A template compiled once and rendered with Python jinja2 semantics. */
+/** A template compiled once and rendered with Python jinja2 semantics, under a render budget. */
 export class PyTemplate {
   private readonly program: Node;
   constructor(source: string) {
@@ -21,14 +22,19 @@ export class PyTemplate {
     this.program = program;
   }
 
-  render(vars: Map<string, Val>, globals: Map<string, Val> = defaultGlobals()): string {
+  /**
+   * Render with `vars`. Throws PyError where Python raises, and
+   * RenderBudgetExceeded when the render goes over `limits` (budget.ts).
+   */
+  render(vars: Map<string, Val>, globals: Map<string, Val> = defaultGlobals(), limits: Readonly<RenderLimits> = DEFAULT_LIMITS): string {
     try {
-      return new Interpreter(globals).render(this.program, vars);
+      return withBudget(limits, () => new Interpreter(globals).render(this.program, vars));
     } catch (err) {
       if (err === BREAK || err === CONTINUE) throw new PyError('TemplateSyntaxError', 'break/continue outside of a loop');
+      const budget = asBudgetError(err);
+      if (budget) throw budget;
       if (err instanceof RangeError) throw new PyError('RecursionError', err.message);
       throw err;
     }
   }
 }
-

@@ -97,19 +97,34 @@ export function typeName(v: Val): string {
   return v.kind === 'macro' ? 'Macro' : 'builtin_function_or_method';
 }
 
-/** JSON-like data (objects as plain objects or Maps, PyFloat floats) to template values. */
+/**
+ * JSON-like data (objects as plain objects or Maps, PyFloat floats) to
+ * template values. Iterative: nesting of any depth converts (the render's
+ * depth budget decides what a template may do with it).
+ */
 export function toVal(x: unknown): Val {
-  if (x === null || x === undefined) return null;
-  if (typeof x === 'number') return Number.isInteger(x) ? x : new PyFloat(x);
-  if (typeof x === 'string' || typeof x === 'boolean' || x instanceof PyFloat) return x;
-  if (Array.isArray(x)) return x.map(toVal);
-  if (x instanceof Map) {
-    const m: Dict = new Map();
-    for (const [k, v] of x) m.set(k as Key, toVal(v));
-    return m;
+  const root: Val[] = [null];
+  const todo: Array<[unknown, (v: Val) => void]> = [[x, (v) => (root[0] = v)]];
+  while (todo.length > 0) {
+    const [src, put] = todo.pop()!;
+    if (src === null || src === undefined) put(null);
+    else if (typeof src === 'number') put(Number.isInteger(src) ? src : new PyFloat(src));
+    else if (typeof src === 'string' || typeof src === 'boolean' || src instanceof PyFloat) put(src);
+    else if (Array.isArray(src)) {
+      const out: Val[] = new Array<Val>(src.length).fill(null);
+      put(out);
+      for (let i = src.length - 1; i >= 0; i--) todo.push([src[i], (v) => (out[i] = v)]);
+    } else if (src instanceof Undefined || src instanceof Namespace || src instanceof PyCallable || src instanceof DictView || src instanceof LoopContext || src instanceof PyIterator) put(src);
+    else {
+      const m: Dict = new Map();
+      put(m);
+      const entries: Array<[unknown, unknown]> = src instanceof Map ? [...src] : Object.entries(src as object);
+      for (const [k] of entries) m.set(k as Key, null);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        todo.push([v, (val) => m.set(k as Key, val)]);
+      }
+    }
   }
-  if (x instanceof Undefined || x instanceof Namespace || x instanceof PyCallable || x instanceof DictView || x instanceof LoopContext || x instanceof PyIterator) return x;
-  const m: Dict = new Map();
-  for (const [k, v] of Object.entries(x as object)) m.set(k, toVal(v));
-  return m;
+  return root[0]!;
 }
