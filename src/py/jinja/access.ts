@@ -152,8 +152,8 @@ export function loopAttr(loop: LoopContext, name: string): Val | typeof NOT_FOUN
       });
     case 'changed':
       return new PyCallable('changed', (args) => {
-        if (loop.lastChanged !== undefined && seqEq(loop.lastChanged, args)) return false;
-        loop.lastChanged = args;
+        if (loop.changed.last !== undefined && seqEq(loop.changed.last, args)) return false;
+        loop.changed.last = args;
         return true;
       });
     default:

@@ -1,6 +1,5 @@
 // Number conversions of the round, int and float filters, with Python's rules.
 import { PyFloat } from '../../model/json.js';
-import { PyError } from './errors.js';
 import { pyStrip } from './strings.js';
 import { Undefined, isNumeric, numOf, type Val } from './values.js';
 
@@ -33,10 +32,9 @@ export function pyRound(x: number, n: number): number {
 const INT_MAX_STR_DIGITS = 4300;
 const isPow2 = (b: number): boolean => (b & (b - 1)) === 0;
 
-/** int(x) of a float: OverflowError for infinities, null (ValueError) for NaN. */
+/** int(x) of a float; null where Python raises (ValueError for NaN, OverflowError for infinities: do_int gives its default for both). */
 function truncFloat(x: number): number | null {
-  if (Number.isNaN(x)) return null;
-  if (!Number.isFinite(x)) throw new PyError('OverflowError', 'cannot convert float infinity to integer');
+  if (!Number.isFinite(x)) return null;
   return Math.trunc(x);
 }
 
@@ -55,8 +53,9 @@ export function toInt(v: Val, dflt: Val, base: number): Val {
         if (!Number.isNaN(n) && m[3]!.split('').every((c) => parseInt(c, b) < b)) return m[1] === '-' ? -n : n;
       }
     } else if (/^[+-]?[0-9a-zA-Z]+$/.test(t) && !tooLong(t.replace(/^[+-]/, ''), base)) {
-      const n = parseInt(t, base);
-      if (!Number.isNaN(n)) return n;
+      // parseInt stops at the first digit out of range; Python rejects the string.
+      const digits = t.replace(/^[+-]/, '');
+      if ([...digits].every((c) => parseInt(c, 36) < base)) return parseInt(t, base);
     }
     return null;
   };

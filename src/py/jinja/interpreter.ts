@@ -130,9 +130,10 @@ export class Interpreter {
     }
     if (items.length === 0) return this.block((n['defaultBlock'] as Node[]) ?? [], new Scope(scope));
     let out = '';
+    const changed = { last: undefined };
     for (let i = 0; i < items.length; i++) {
       const s = new Scope(scope);
-      s.vars.set('loop', new LoopContext(items, i));
+      s.vars.set('loop', new LoopContext(items, i, changed));
       this.assign(loopvar, items[i]!, s);
       const body = n['body'] as Node[];
       let chunk = '';

@@ -58,11 +58,11 @@ export class PyIterator {
 
 /** `loop` inside a for block; its attributes are read by access.ts (loopAttr). */
 export class LoopContext {
-  /** The arguments of the last loop.changed() call. */
-  lastChanged: Val[] | undefined = undefined;
   constructor(
     readonly items: Val[],
     readonly index0: number,
+    /** The arguments of the last loop.changed() call, shared by every iteration of one loop. */
+    readonly changed: { last: Val[] | undefined } = { last: undefined },
   ) {}
 }
 
