@@ -34,6 +34,7 @@
 // latency (LoadGen has no failed queries; failed ones are counted and left out).
 import { ReplayError } from '../base/errors.js';
 import { esPercentileEstimate, findMinPassing } from '../stats/earlyStopping.js';
+import { loadgenTpotNs } from '../stats/tpot.js';
 import { isPresent, succeeded, type Requests } from './requests.js';
 
 export type MlperfScenario = 'server' | 'interactive';
@@ -99,11 +100,7 @@ export function loadgenPercentile(sorted: ArrayLike<number>, p = LOADGEN_PERCENT
   return sorted.length === 0 ? null : sorted[Math.trunc(sorted.length * p)]!;
 }
 
-/** (latency − TTFT) / (tokens − 1) in int64 ns, truncated toward zero; null under 2 tokens. */
-export function loadgenTpotNs(latencyNs: number, ttftNs: number, tokens: number): number | null {
-  if (tokens < 2) return null;
-  return Number((BigInt(latencyNs) - BigInt(ttftNs)) / BigInt(tokens - 1));
-}
+export { loadgenTpotNs };
 
 export interface LimitCheck {
   metric: 'ttft' | 'tpot';

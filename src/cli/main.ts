@@ -107,7 +107,8 @@ export async function main(argv: string[]): Promise<number> {
         .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
-      const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
+      const { runCheckTokenizer } = await import('../commands/checkTokenizer.js');
+      const { formatCheckReport } = await import('./checkTokenizerText.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatCheckReport(report));

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FieldChange } from '../summary/rescue.js';
+import { SERIES_METRICS } from '../summary/metrics.js';
 import type { ConventionRow } from './conventions.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -28,16 +29,9 @@ export function buildReport(outDir: string): string {
     ['QPS', num(summary['qps'])],
     ['TPS (output tokens/s)', num(summary['tps'])],
   ];
-  const metrics: Array<[string, string, string, number]> = [
-    ['TTFT', 'ttft', 'ms', 1e-6],
-    ['TPOT', 'tpot', 'ms', 1e-6],
-    ['Latency', 'latency', 'ms', 1e-6],
-    ['ISL', 'input_sequence_lengths', 'tokens', 1],
-    ['OSL', 'output_sequence_lengths', 'tokens', 1],
-  ];
-  const metricRows = metrics
-    .filter(([, k]) => summary[k] && Object.keys(summary[k] as Json).includes('avg'))
-    .map(([title, k, unit, sc]) => {
+  const metricRows = SERIES_METRICS
+    .filter(({ key: k }) => summary[k] && Object.keys(summary[k] as Json).includes('avg'))
+    .map(({ short: title, key: k, unit, scale: sc }) => {
       const m = summary[k] as Json;
       const p = m['percentiles'] as Json;
       return `<tr><th>${title} (${unit})</th>${[m['min'], m['median'], m['avg'], p['90.0'], p['99.0'], m['max']].map((v) => `<td>${num(v, sc)}</td>`).join('')}</tr>`;

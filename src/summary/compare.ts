@@ -2,19 +2,19 @@
 // with each one's change relative to the first; each run labelled (model, load
 // pattern, concurrency or QPS) and flagged when its summary is incomplete.
 // Pure: commands/compare.ts reads the files.
+import { metric, SERIES_METRICS, type ScalarKey } from './metrics.js';
 
+const scalarRow = (key: ScalarKey): [string, string[], number, string] => {
+  const m = metric(key);
+  return [m.short, [key], m.scale, m.unit];
+};
 const METRICS: Array<[string, string[], number, string]> = [
-  ['samples completed', ['n_samples_completed'], 1, ''],
-  ['samples failed', ['n_samples_failed'], 1, ''],
-  ['duration', ['duration_ns'], 1e-9, 's'],
-  ['QPS', ['qps'], 1, ''],
-  ['TPS', ['tps'], 1, 'tok/s'],
-  ...(['ttft', 'tpot', 'latency'] as const).flatMap((m): Array<[string, string[], number, string]> => [
-    [`${m} median`, [m, 'median'], 1e-6, 'ms'],
-    [`${m} p99`, [m, 'percentiles', '99.0'], 1e-6, 'ms'],
+  ...(['n_samples_completed', 'n_samples_failed', 'duration_ns', 'qps', 'tps'] as const).map(scalarRow),
+  ...SERIES_METRICS.filter((m) => m.kind === 'latency').flatMap((m): Array<[string, string[], number, string]> => [
+    [`${m.key} median`, [m.key, 'median'], m.scale, m.unit],
+    [`${m.key} p99`, [m.key, 'percentiles', '99.0'], m.scale, m.unit],
   ]),
-  ['ISL avg', ['input_sequence_lengths', 'avg'], 1, 'tok'],
-  ['OSL avg', ['output_sequence_lengths', 'avg'], 1, 'tok'],
+  ...SERIES_METRICS.filter((m) => m.kind === 'count').map((m): [string, string[], number, string] => [`${m.short} avg`, [m.key, 'avg'], m.scale, m.unit]),
 ];
 
 export interface CompareRow {

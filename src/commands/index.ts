@@ -1,0 +1,3 @@
+// The commands, as scripts and embedders call them.
+export { recompute, type RecomputeOptions, type RecomputeResult } from './recompute.js';
+export { checkTokenizer, runCheckTokenizer, runTexts } from './checkTokenizer.js';
