@@ -5,17 +5,25 @@ import { argInt, argIntOrNone, argStrOrNone, method, needStr } from './call.js';
 import { dictGet, dictSet, iterate, pyEq, truthy } from './compare.js';
 import { pyFormat } from './format.js';
 import { pyRepr } from './repr.js';
-import { cpLength, cps, pad, pyCapitalize, pyCount, pyFind, pyIsLower, pyIsUpper, pyReplace, pyRsplit, pySplit, pyStrip, pyTitle, splitlines, PY_SPACE, repeatString, joinStrings } from './strings.js';
+import { cpLength, cps, pad, pyCapitalize, pyCount, pyFind, pyIsLower, pyIsUpper, pyReplace, pyRsplit, pySplit, pyStrip, pyTitle, splitlines, PY_SPACE, repeatString, joinStrings, hasAstral } from './strings.js';
 import { DictView, NOT_FOUND, PyCallable, isTuple, tuple, typeName, type Dict, type Val } from './values.js';
 
 /** str.startswith / endswith with optional start, end and a tuple of affixes. */
 export function affix(s: string, arg: Val | undefined, start: Val | undefined, end: Val | undefined, fn: 'startswith' | 'endswith'): boolean {
-  const c = cps(s);
-  const n = c.length;
-  const norm = (x: number | null, dflt: number): number => (x === null ? dflt : x < 0 ? Math.max(0, n + x) : Math.min(x, n));
-  const a = norm(argIntOrNone(start), 0);
-  const b = norm(argIntOrNone(end), n);
-  const part = a > b ? null : c.slice(a, b).join('');
+  const from = argIntOrNone(start);
+  const to = argIntOrNone(end);
+  let part: string | null = s;
+  // Without start/end the whole string is tested: code units compare as code points
+  // unless an affix holds a surrogate (tested below on the slow path).
+  const whole = from === null && to === null && !(typeof arg === 'string' ? hasAstral(arg) : arg !== undefined && isTuple(arg) && arg.some((p) => typeof p === 'string' && hasAstral(p)));
+  if (!whole) {
+    const c = cps(s);
+    const n = c.length;
+    const norm = (x: number | null, dflt: number): number => (x === null ? dflt : x < 0 ? Math.max(0, n + x) : Math.min(x, n));
+    const a = norm(from, 0);
+    const b = norm(to, n);
+    part = a > b ? null : c.slice(a, b).join('');
+  }
   const test = (p: Val): boolean => {
     if (typeof p !== 'string') throw typeError(`${fn} first arg must be str or a tuple of str, not ${typeName(p)}`);
     if (part === null) return false;

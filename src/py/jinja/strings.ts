@@ -36,6 +36,15 @@ export const LINE_BREAKS = new Set([...'\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029']);
 /** Python's str.strip / lstrip / rstrip: `chars` null strips whitespace, else exactly those characters. */
 export function pyStrip(s: string, chars: string | null, left: boolean, right: boolean): string {
   const set = chars === null ? PY_SPACE : new Set(cps(chars));
+  if (chars === null || !hasAstral(chars)) {
+    // Every character stripped is a single code unit, so code units can be scanned
+    // (a surrogate in s is never one of them): no code-point array of a long s.
+    let a = 0;
+    let b = s.length;
+    if (left) while (a < b && set.has(s[a]!)) a++;
+    if (right) while (b > a && set.has(s[b - 1]!)) b--;
+    return a === 0 && b === s.length ? s : s.slice(a, b);
+  }
   const c = cps(s);
   let a = 0;
   let b = c.length;
