@@ -5,13 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
-import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { sep } from 'node:path';
 import { compareSummaries, formatCompare } from '../summary/compare.js';
 import { loadCompareRuns } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { buildCompareReport } from '../output/compareReport.js';
-import { buildReport } from '../output/htmlReport.js';
 import { recompute } from '../commands/recompute.js';
 import { formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
@@ -119,11 +117,9 @@ export async function main(argv: string[]): Promise<number> {
     'report <dir>',
     'Build one self-contained report.html (summary, charts, original-vs-corrected changes, other tools\' conventions) from a replay output directory or a run directory.',
     (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'replay output directory (or a run directory holding replay/)' }),
-    (args) => {
-      const dir = resolveOutDir(args.dir);
-      const path = join(dir, 'report.html');
-      writeAtomic(path, buildReport(dir));
-      process.stdout.write(`wrote ${path}\n`);
+    async (args) => {
+      const { writeReport } = await import('../commands/report.js');
+      process.stdout.write(`wrote ${await writeReport(args.dir)}\n`);
     },
   );
   parser.command(
@@ -158,11 +154,4 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
-}
-
-/** A replay output directory: the directory itself, or a run directory's replay/. */
-function resolveOutDir(dir: string): string {
-  if (existsSync(join(dir, 'result_summary.json')) && existsSync(join(dir, 'replay_manifest.json'))) return dir;
-  if (existsSync(join(dir, 'replay', 'result_summary.json'))) return join(dir, 'replay');
-  throw new ReplayError(`${dir}: not a replay output directory (no result_summary.json + replay_manifest.json, nor replay/)`, 'run replay recompute first');
 }

@@ -61,9 +61,9 @@ const lowerPct = (sorted: Float64Array, p: number): number => sorted[Math.floor(
  * counts and percentiles are exact over every value; the CDF line is drawn
  * through at most MAX_CDF_POINTS evenly spaced order statistics.
  */
-export function distributionChart(title: string, unit: string, values: Float64Array, counted = 'samples'): Spec {
+export function distributionChart(title: string, unit: string, values: Float64Array, counted = 'samples', cdfPoints = MAX_CDF_POINTS): Spec {
   const sorted = values.sort();
-  const sketch = quantileSketch(sorted, MAX_CDF_POINTS);
+  const sketch = quantileSketch(sorted, cdfPoints);
   const marks = sorted.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sorted, p) })) : [];
   const cdf = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
   const rules = { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'p' }, { field: 'v', format: '.3f' }] } };
@@ -98,14 +98,14 @@ export function distributionChart(title: string, unit: string, values: Float64Ar
   };
 }
 
-export function islOslChart(points: Array<{ isl: number; osl: number }>): Spec {
+export function islOslChart(points: Array<{ isl: number; osl: number }>, shape: 'circle' | 'square' = 'circle'): Spec {
   return {
     $schema: VL_SCHEMA,
     title: 'ISL vs OSL (tokens)',
     width: 520,
     height: 320,
     data: { values: thin(points) },
-    mark: { type: 'point', opacity: 0.4, filled: true, size: 12 },
+    mark: { type: 'point', opacity: 0.4, filled: true, size: 12, shape, tooltip: true },
     encoding: { x: { field: 'isl', type: 'quantitative', title: 'input tokens' }, y: { field: 'osl', type: 'quantitative', title: 'output tokens' } },
   };
 }

@@ -215,16 +215,7 @@ async function openInChromium(file: string, screenshot: string): Promise<{ error
   }
 }
 
-describe('HTML report', () => {
-  it('opens in headless Chromium with zero console errors (screenshot kept in test-artifacts/)', async () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'report', out], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const page = await openInChromium(join(out, 'report.html'), 'report.png');
-    expect(page.svgs).toBeGreaterThanOrEqual(10);
-    expect(page.h1).toContain('replayed');
-    expect(page.errors).toEqual([]);
-  });
-});
+// The report page's own tests: test/output/reportBrowser.test.ts, test/hostile/report.test.ts.
 
 describe('replay compare', () => {
   // Our summary against the reference's own for the same log (no change), and a different run.
