@@ -21,6 +21,7 @@ import { notCounted, replayWarnings } from '../run/warnings.js';
 import { diffSummaries, pendingTasksOf, readInPlaceOriginal, replaceInPlace, type InPlaceResult, type RescueReport } from '../summary/rescue.js';
 import { previousRescueBaseline } from '../summary/rescueBaseline.js';
 import { buildSummary, type Summary } from '../summary/summary.js';
+import { prepareAnalyses, writeAnalyses, type AnalysesFlags } from './analyses.js';
 
 export interface RecomputeOptions extends SettingFlags {
   input: string;
@@ -35,6 +36,8 @@ export interface RecomputeOptions extends SettingFlags {
   chunks?: boolean;
   /** Formats of the samples, time-series and chunks tables; default arrow and parquet. */
   formats?: readonly TableFormat[];
+  /** After-the-run analyses (--slo, --mlperf, --openmetrics, --steady-state), written beside the summary. */
+  analyses?: AnalysesFlags;
   onProgress?: ReplayOptions['onProgress'];
   /** Builds the counter for a tokenizer; defaults to in-process counting. */
   makeCounter?: MakeCounter;
@@ -74,6 +77,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const config = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const settings = settleRunSettings(opts, config, original?.raw ?? null, files.runDir);
+  // Every analysis flag is checked here, before the log is read.
+  const analyses = opts.analyses ? prepareAnalyses(opts.analyses, { modelName: config?.modelName ?? null, events: files.events, tokenizer: settings.tokenizer.value }) : null;
   const backend = opts.backend ?? 'auto';
   const counting = await chooseCounter(settings.tokenizer.value, backend, opts.workers, opts.makeCounter);
   const warnings = counting.warnings;
@@ -123,6 +128,11 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed }, tableFormats: formats,
   });
   const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed } });
+  if (analyses) {
+    // The analyses' files beside the summary, then the manifest again, naming them too.
+    manifest.outputs.files.push(...(await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: settings.tokenizer.value, backend })));
+    writeAtomic(resolve(outDir, 'replay_manifest.json'), manifestJson(manifest));
+  }
   const inPlace = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
   if (inPlace) {
     // The original is replaced only once every output is written; the manifest then says what was done.

@@ -9,6 +9,7 @@ import type { BackendChoice } from '../model/counting.js';
 import type { ReplayDiagnostics } from '../pipeline/replay.js';
 import type { RescueReport } from '../summary/rescue.js';
 import type { TokenizerFiles } from '../tokens/resolve.js';
+import { templateFallbacks } from '../tokens/chatTemplate.js';
 import type { ChatSetup } from '../tokens/tokenizer.js';
 import type { RunCounter } from './counter.js';
 import type { RunFiles } from './runDir.js';
@@ -80,7 +81,7 @@ export function buildManifest(m: ManifestInputs): ReplayManifest {
       after_session_ended: diag.linesAfterEnded,
     },
     reached_session_ended: diag.reachedEnded,
-    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: notCounted(diag), tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes },
+    tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: notCounted(diag), tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes, template_fallbacks: templateFallbacks(diag.countNotes) },
     rescue: m.rescue,
     in_place: null,
     warnings: m.warnings,

@@ -17,7 +17,7 @@ export interface Metric<K extends string = string> {
   unit: string;
   /** Factor from the summary's stored value to `unit` (ns to ms: 1e-6). */
   scale: number;
-  /** Which way is better; null for the workload's shape (sequence lengths, samples issued). */
+  /** Which way is better; null for the workload's shape (sequence lengths, samples issued, durations). */
   better: 'lower' | 'higher' | null;
   kind: MetricKind;
 }
@@ -58,9 +58,9 @@ export const SCALAR_METRICS: readonly Metric<ScalarKey>[] = [
   /** Tracked samples that ended in an error. */
   { key: 'n_samples_failed', title: 'Total samples failed', short: 'samples failed', unit: '', scale: 1, better: 'lower', kind: 'count' },
   /** The tracked window: first tracked issue to the last tracked event, ns. */
-  { key: 'duration_ns', title: 'Duration', short: 'duration', unit: 's', scale: 1e-9, better: 'lower', kind: 'duration' },
+  { key: 'duration_ns', title: 'Duration', short: 'duration', unit: 's', scale: 1e-9, better: null, kind: 'duration' },
   /** LoadGen's legacy window (poisson runs that ask for it): first to last completion, ns. */
-  { key: 'legacy_loadgen_window_duration_ns', title: 'Legacy LoadGen window', short: 'legacy window', unit: 's', scale: 1e-9, better: 'lower', kind: 'duration' },
+  { key: 'legacy_loadgen_window_duration_ns', title: 'Legacy LoadGen window', short: 'legacy window', unit: 's', scale: 1e-9, better: null, kind: 'duration' },
   /** Completed samples per second of the duration (legacy window: (completed − 1) / window). */
   { key: 'qps', title: 'QPS', short: 'QPS', unit: '', scale: 1, better: 'higher', kind: 'rate' },
   /** Output tokens (the OSL total) per second of the same duration. */
