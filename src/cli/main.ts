@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
         const shown = r.skipped.map((s) => `line ${s.line}: ${escapeControls(s.reason)}`).join('; ');
         process.stderr.write(`warning: ${r.skippedCount} line(s) skipped (${shown}${r.skippedCount > r.skipped.length ? '; …' : ''})\n`);
       }
-      process.stdout.write(`${r.text}\n`);
+      process.stdout.write(`${escapeLines(r.text)}\n`);
       if (args.json) writeAtomic(args.json, r.json);
     },
   );
