@@ -28,10 +28,11 @@ export interface PromptData {
 
 /**
  * Nesting depth (of the event's data array) beyond which structured chat data is
- * not rendered: Python's recursion limit (1000) stops the reference well before it,
- * and JS recursion over such values would overflow the stack.
+ * dropped at decoding: Python's recursion limit (1000) stops the reference before it,
+ * and the template interpreter's depth budget handles what lies below it, but the
+ * tokenizer pool's IPC (de)serialization overflows the stack near 2000 levels.
  */
-export const STRUCTURE_DEPTH_LIMIT = 1000;
+export const STRUCTURE_DEPTH_LIMIT = 1600;
 export const TOO_DEEP_NOTE = `not counted: structured chat data nested more than ${STRUCTURE_DEPTH_LIMIT} levels deep (beyond the reference's recursion limit)`;
 
 /**

@@ -72,7 +72,7 @@ describe('deep nesting', () => {
       peaks[`100k-level nesting (${workers})`] = h.peakRss;
       // Incomplete (3 inputs not counted), never an internal error.
       expect(h.status, h.stderr).toBe(3);
-      expect(h.stderr).toContain('warning: 3 tokenization input(s): not counted: structured chat data nested more than 1000 levels deep');
+      expect(h.stderr).toContain('warning: 3 tokenization input(s): not counted: structured chat data nested more than 1600 levels deep');
       expect(h.stderr).not.toMatch(/internal error|RangeError|stack/);
       const mh = manifestOf(log, outH);
       const mc = await clean();
