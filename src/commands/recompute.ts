@@ -14,13 +14,13 @@ import { toPyJson, parsePyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
 import { buildSummary, type Summary } from '../summary/summary.js';
 import { replayLog, type DecodedSource, type ReplayDiagnostics } from '../pipeline/replay.js';
+import { replaySharded, shardWorkerScript } from '../pipeline/sharded.js';
 import { type BackendChoice, type BatchCounter } from '../model/counting.js';
 import { openLog, splittable } from '../read/open.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from '../run/runDir.js';
 import { cpuCount } from '../base/cpus.js';
-import { InProcessCounter } from '../tokens/inProcess.js';
-import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool.js';
+import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool/pool.js';
 import { type TokenizerFiles } from '../tokens/resolve.js';
 import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
 import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
@@ -37,6 +37,8 @@ export interface RecomputeOptions {
   workers?: number;
   /** Threads decoding a plain log file in parallel (0: decode on the main thread); default defaultDecodeThreads. */
   decodeThreads?: number;
+  /** Bytes per shard of the sharded replay (default: pipeline/sharded.ts defaultShardBytes). */
+  shardBytes?: number;
   streaming?: boolean;
   earlyStopping?: boolean;
   legacyLoadgenWindow?: boolean;
@@ -98,15 +100,20 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const tokenizer = settleTokenizer(opts.tokenizer, config, original?.raw ?? null, files.runDir);
   const backend = opts.backend ?? 'auto';
   let counter: (BatchCounter & { close?: () => Promise<void>; workers?: number }) | null = null;
+  /** The sharded replay's pool: its workers decode and count the log where it lies (none with a custom counter or no tokenizer). */
+  let shardPool: TokenizerPool | null = null;
   // The chat template is settled once, here, and handed to every worker: the manifest names the one they use.
   const chat: ChatSetup | null = tokenizer.value ? readChatSetup(tokenizer.value) : null;
   if (tokenizer.value && chat) {
     const tok = tokenizer.value;
-    counter = opts.makeCounter
-      ? await opts.makeCounter(tok, backend, opts.workers, chat.config)
-      : opts.workers === 0
-        ? new InProcessCounter(await loadRunTokenizer(tok, backend, chat.config))
-        : TokenizerPool.launch({ tokenizerJson: tok.tokenizerJson, tokenizerConfig: tok.tokenizerConfig, chatSetup: chat.config, backend, workers: opts.workers });
+    if (opts.makeCounter) counter = await opts.makeCounter(tok, backend, opts.workers, chat.config);
+    else if (opts.workers === 0) {
+      // Loaded here first, so a bad tokenizer is the same one-line error as before.
+      const local = await loadRunTokenizer(tok, backend, chat.config);
+      counter = shardPool = TokenizerPool.inProcess(local);
+    } else {
+      counter = shardPool = TokenizerPool.launch({ tokenizerJson: tok.tokenizerJson, tokenizerConfig: tok.tokenizerConfig, chatSetup: chat.config, backend, workers: opts.workers, script: shardWorkerScript() });
+    }
     for (const f of chat.provenance.ignored) warnings.push(`${f}: not used — ${IGNORED_TEMPLATE_NOTE}${chat.provenance.source ? '' : '; this tokenizer has no chat template, so chat inputs are counted as plain text, as the reference does'}`);
   }
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.
@@ -120,7 +127,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
   const plainFile = splittable(files.events);
-  const decodeThreads = plainFile ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
+  // Decode threads serve the replay on the main thread (a custom counter, or no tokenizer); shards decode where they count.
+  const decodeThreads = plainFile && !shardPool ? (opts.decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
   // A plain file is hashed by a thread of its own, reading it beside the replay (off the main
   // thread, which is the replay's bottleneck); a stream is hashed as it is read.
   const threaded = plainFile ? new DecodeThreads(decodeThreads) : null;
@@ -129,8 +137,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   let replay;
   let logSha256: string;
   try {
-    let input: Readable | DecodedSource;
-    if (decodeThreads > 0) {
+    let input: Readable | DecodedSource | null;
+    if (shardPool && plainFile) {
+      input = null;
+    } else if (decodeThreads > 0) {
       input = { decoded: threaded!.batches(files.events) };
     } else if (plainFile) {
       input = openLog(files.events, (why) => warnings.push(why));
@@ -145,12 +155,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       source.on('error', (err) => hashing.destroy(err));
       input = source.pipe(hashing);
     }
-    replay = await replayLog(input, {
+    const common = {
       // Unknown streaming mode: record the streaming series, decide after the log (recv_first seen?).
       streaming: streamingDeclared.value ?? true,
-      counter,
-      // Enough batches in flight to keep every worker busy while the next ones are read.
-      maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
       onProgress: opts.onProgress,
       chunkSink: chunkWriter ?? undefined,
       signal: startFailed.signal,
@@ -160,7 +167,13 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
         loadVega().catch(() => undefined);
         import('../output/notebook.js').catch(() => undefined);
       },
-    });
+    };
+    if (shardPool) {
+      replay = await replaySharded(input === null ? { path: files.events } : { stream: input as Readable }, { ...common, pool: shardPool, shardBytes: opts.shardBytes });
+    } else {
+      // Enough batches in flight to keep every worker busy while the next ones are read.
+      replay = await replayLog(input!, { ...common, counter, maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)) });
+    }
     await workersReady;
     logSha256 = threadedSha256 ? await threadedSha256 : logHash.digest('hex');
   } catch (err) {
