@@ -11,10 +11,11 @@
 //   (b) one process calling the native encodeBatch on the same texts (prompt, output, output
 //       after its first chunk), read beforehand 64M characters at a time; only the encoding timed.
 // Serial ceiling = tokens counted / CPU-seconds of the busiest thread of the CLI's process: the
-// rate no number of workers can exceed while that thread does the same work per event.
+// rate no number of workers can exceed while that thread does the same work per event. Also
+// split at the end of the replay (the manifest's main_thread_cpu_s): start-up + reduce, and outputs.
 //
 //   npm run build && node scripts/bench-serial.mjs [--sizes 10000,50000,100000] [--rounds 2]
-//     [--shapes default,chunk-lines] [--output-chars 4000] [--chars-per-chunk 8] [--keep DIR]
+//     [--shapes default,chunk-lines] [--output-chars 4000] [--chunk-output-chars 2000] [--chars-per-chunk 8] [--keep DIR]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,6 +45,8 @@ const sizes = opt('--sizes', '10000,50000,100000').split(',').map(Number);
 const shapes = opt('--shapes', 'default,chunk-lines').split(',');
 const rounds = Number(opt('--rounds', '2'));
 const outputChars = Number(opt('--output-chars', '4000'));
+/** Shorter outputs in the chunk-line shape: ~250 lines a sample already (the log is ~9x the default shape's per token). */
+const chunkOutputChars = Number(opt('--chunk-output-chars', '2000'));
 const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
 const keep = opt('--keep', null);
 
@@ -95,6 +98,7 @@ async function runReplay(log, out) {
     tokens: manifest.tokenization.tokens,
     workers: manifest.tokenizer.workers,
     phases: manifest.phases_s,
+    mainThreadCpu: manifest.main_thread_cpu_s,
     busiestCpu: busiest.ticks / TICKS,
     busiestName: busiest.tid === p.pid ? 'main' : busiest.name,
     mainCpu: main.ticks / TICKS,
@@ -157,7 +161,7 @@ for (const shape of shapes) {
     const log = join(dir, 'events.jsonl');
     if (!existsSync(log)) {
       mkdirSync(dir, { recursive: true });
-      await generate({ samples: n, seed: 11, out: log, streaming: true, charsPerChunk, outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false, shape });
+      await generate({ samples: n, seed: 11, out: log, streaming: true, charsPerChunk, outputChars: shape === 'chunk-lines' ? chunkOutputChars : outputChars, reasoningFrac: 0, toolCallFrac: 0, warmup: 32, errorFrac: 0.01, retryFrac: 0.005, concurrency: 64, damage: false, shape });
     }
     const bytes = statSync(log).size;
     for (let r = 0; r < rounds; r++) {
@@ -184,6 +188,10 @@ for (const shape of shapes) {
         cli_process_cpu_s: +f2(a.processCpu),
         workers_cpu_s: +f2(a.workersCpu),
         serial_ceiling_mtok_s: +(a.tokens / a.busiestCpu / 1e6).toFixed(1),
+        // The reduce alone: the main thread's CPU from the command's start to the end of the replay (manifest).
+        main_cpu_replay_s: a.mainThreadCpu.replay,
+        main_cpu_outputs_s: a.mainThreadCpu.outputs,
+        replay_phase_ceiling_mtok_s: +(a.tokens / a.mainThreadCpu.replay / 1e6).toFixed(1),
         replay_mtok_s: +(a.tokens / a.seconds / 1e6).toFixed(2),
         native_batch_mtok_s: +(b.tokens / b.seconds / 1e6).toFixed(2),
         a_over_b: +(a.tokens / a.seconds / (b.tokens / b.seconds)).toFixed(2),
@@ -209,6 +217,6 @@ for (const shape of shapes) {
   const slope = pts.reduce((s, p) => s + (p.samples - mx) * (p.mb - my), 0) / pts.reduce((s, p) => s + (p.samples - mx) ** 2, 0);
   console.log(`${shape}: peak RSS of the tree ${(slope * 1024).toFixed(2)} KB/sample, projected at 1M samples: ${Math.round(my + slope * (1e6 - mx))} MB (least squares over ${pts.length} runs)`);
 }
-console.table(rows.map(({ shape, samples, round, tokens_m, wall_s, busiest_thread, busiest_cpu_s, serial_ceiling_mtok_s, replay_mtok_s, native_batch_mtok_s, a_over_b, outputs_phase_s, peak_tree_mb }) => ({ shape, samples, round, tokens_m, wall_s, busiest_thread, busiest_cpu_s, serial_ceiling_mtok_s, replay_mtok_s, native_batch_mtok_s, a_over_b, outputs_phase_s, peak_tree_mb })));
+console.table(rows.map(({ shape, samples, round, tokens_m, wall_s, busiest_cpu_s, serial_ceiling_mtok_s, main_cpu_replay_s, replay_phase_ceiling_mtok_s, main_cpu_outputs_s, a_over_b, peak_tree_mb }) => ({ shape, samples, round, tokens_m, wall_s, busiest_cpu_s, serial_ceiling_mtok_s, main_cpu_replay_s, replay_phase_ceiling_mtok_s, main_cpu_outputs_s, a_over_b, peak_tree_mb })));
 console.log(`CPUs available: ${cpuCount()}`);
 writeFileSync('bench-serial-results.json', `${JSON.stringify(rows, null, 2)}\n`);

@@ -19,7 +19,7 @@ import { type BackendChoice, type BatchCounter } from '../model/counting.js';
 import { openLog, splittable } from '../read/open.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary, type RunConfig } from '../run/runDir.js';
-import { cpuCount } from '../base/cpus.js';
+import { cpuCount, threadCpuSeconds } from '../base/cpus.js';
 import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool/pool.js';
 import { type TokenizerFiles } from '../tokens/resolve.js';
 import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
@@ -75,6 +75,7 @@ export interface RecomputeResult {
 
 export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
   const started = Date.now();
+  const cpuAtStart = threadCpuSeconds();
   const files = locateRun(opts.input);
   if (opts.out === undefined && defaultOutDir(files) === null) {
     throw new ReplayError('reading the log from standard input: there is no run directory to write beside', 'pass --out DIR to say where the outputs go');
@@ -191,6 +192,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     throw notALogError(files.events, diag.linesRead, diag.corruptExamples[0]);
   }
   const replayed = Date.now();
+  const cpuAtReplayed = threadCpuSeconds();
 
   const streaming: Settled<boolean> =
     streamingDeclared.value !== null
@@ -272,6 +274,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     wall_time_s: 0,
     /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
     phases_s: { start: (settled - started) / 1000, replay: (replayed - settled) / 1000, outputs: 0 },
+    /** CPU seconds of the main thread (the serial part) from the command's start to the end of the replay, and in the outputs phase (null off Linux). */
+    main_thread_cpu_s: { replay: cpuAtStart === null || cpuAtReplayed === null ? null : round3(cpuAtReplayed - cpuAtStart), outputs: null as number | null },
     /** The files this run wrote in the output directory. */
     outputs: { table_formats: [...formats], files: [] as string[] },
   };
@@ -284,6 +288,8 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   manifest.outputs.files = ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'];
   const done = Date.now();
   manifest.phases_s.outputs = (done - replayed) / 1000;
+  const cpuAtDone = threadCpuSeconds();
+  manifest.main_thread_cpu_s.outputs = cpuAtDone === null || cpuAtReplayed === null ? null : round3(cpuAtDone - cpuAtReplayed);
   manifest.wall_time_s = (done - started) / 1000;
   writeAtomic(join(outDir, 'replay_manifest.json'), `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
   const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
@@ -310,6 +316,8 @@ async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, c
     throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, BAD_TOKENIZER_HINT);
   }
 }
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
