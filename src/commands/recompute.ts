@@ -8,7 +8,7 @@ import { DecodeThreads, defaultDecodeThreads } from '../decode/parallel.js';
 import { notALogError, sniffNotALog } from '../decode/notALog.js';
 import { ReplayError } from '../base/errors.js';
 import { writeAtomic } from '../base/atomic.js';
-import { loadVega } from '../output/charts.js';
+import { warmCharts } from '../output/charts.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.js';
 import { toPyJson, parsePyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
@@ -165,7 +165,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
       // The output modules (apache-arrow, vega) load while the last batches are counted: not
       // earlier, where they would enlarge the heap through the whole replay, nor after.
       onReadEnd: () => {
-        loadVega().catch(() => undefined);
+        warmCharts();
         import('../output/notebook.js').catch(() => undefined);
       },
     };
