@@ -178,7 +178,6 @@ function chartThread(): NonNullable<typeof chartWorker> {
   if (chartWorker) return chartWorker;
   const thread = new Worker(builtSibling(import.meta.url, 'chartThread.js'));
   const w = { thread, waiting: new Map(), next: 1 };
-  thread.unref();
   thread.on('message', (m: FromChartThread) => {
     const p = w.waiting.get(m.id);
     w.waiting.delete(m.id);
@@ -191,6 +190,8 @@ function chartThread(): NonNullable<typeof chartWorker> {
     w.waiting.clear();
     chartWorker = null;
   });
+  // After the listeners (adding one refs the thread): an idle chart thread never keeps the process alive.
+  thread.unref();
   chartWorker = w;
   return w;
 }

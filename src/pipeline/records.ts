@@ -206,6 +206,8 @@ export class RecordsReader {
   private readonly strs: string[];
   private readonly wide = new Map<number, bigint>();
   readonly counts: EventCounts = { isl: 0, osl: 0, tpot: 0 };
+  /** The event event() returns, refilled for each line: the aggregator copies what it keeps. */
+  private readonly ev: EventRecord = { eventType: 'session.started', timestampNs: 0n, sampleUuid: '', conversationId: '', turn: null, data: null, finishReason: undefined, workerId: undefined };
 
   constructor(readonly r: ShardRecords) {
     this.strs = new Array<string>(r.stringEnds.length);
@@ -221,7 +223,10 @@ export class RecordsReader {
     return this.strs[i]!;
   }
 
-  /** Line k as an event (data reduced to what the aggregator reads when counts are given); fills `counts`. */
+  /**
+   * Line k as an event (data reduced to what the aggregator reads when counts are given); fills
+   * `counts`. The same object each call: valid until the next.
+   */
   event(k: number): EventRecord {
     const r = this.r;
     const turn = r.turn[k]!;
@@ -237,15 +242,15 @@ export class RecordsReader {
     this.counts.isl = r.isl[k]!;
     this.counts.osl = r.osl[k]!;
     this.counts.tpot = r.tpot[k]!;
-    return {
-      eventType: EVENT_TYPES[r.kind[k]!]!,
-      timestampNs: this.wide.get(k) ?? r.ts[k]!,
-      sampleUuid: this.strs[r.uuid[k]!]!,
-      conversationId: this.strs[r.conversation[k]!]!,
-      turn: Number.isNaN(turn) ? null : turn,
-      data,
-      finishReason: finish < 0 ? undefined : this.strs[finish]!,
-      workerId: Number.isNaN(worker) ? undefined : worker,
-    };
+    const ev = this.ev;
+    ev.eventType = EVENT_TYPES[r.kind[k]!]!;
+    ev.timestampNs = (this.wide.size > 0 ? this.wide.get(k) : undefined) ?? r.ts[k]!;
+    ev.sampleUuid = this.strs[r.uuid[k]!]!;
+    ev.conversationId = this.strs[r.conversation[k]!]!;
+    ev.turn = Number.isNaN(turn) ? null : turn;
+    ev.data = data;
+    ev.finishReason = finish < 0 ? undefined : this.strs[finish]!;
+    ev.workerId = Number.isNaN(worker) ? undefined : worker;
+    return ev;
   }
 }

@@ -72,7 +72,7 @@ describe('determinism', () => {
     const r = await replay(['recompute', '-', `--tokenizer=${QWEN}`, '--streaming', '--workers=2', `--out=${out}`, '--chunks', '--quiet', '--shard-mb=0.1'], { input: readFileSync(CASE, 'utf8') });
     expect(r.status, r.stderr).toBe(0);
     for (const [f, content] of one) expect(readFileSync(join(out, f), 'latin1'), `${f} from stdin`).toBe(content);
-  });
+  }, 400_000);
 
   it('gives the same outputs when shard workers are killed mid-run (their shards are retried)', async () => {
     const base = await recompute({ input: CASE, tokenizer: QWEN, streaming: true, workers: 0, out: mkdtempSync(join(tmpdir(), 'undisturbed-')) });
