@@ -16,6 +16,7 @@
 //
 //   npm run build && node scripts/bench-serial.mjs [--sizes 10000,50000,100000] [--rounds 2]
 //     [--shapes default,chunk-lines] [--output-chars 4000] [--chunk-output-chars 2000] [--chars-per-chunk 8] [--keep DIR]
+//     [--no-baseline]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,6 +50,8 @@ const outputChars = Number(opt('--output-chars', '4000'));
 const chunkOutputChars = Number(opt('--chunk-output-chars', '2000'));
 const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
 const keep = opt('--keep', null);
+/** --no-baseline: (a) only, for sizes where (b) would take too long (its columns are then null). */
+const baseline = !args.includes('--no-baseline');
 
 function rssTree(pid) {
   let total = 0;
@@ -170,9 +173,9 @@ for (const shape of shapes) {
       // Alternate which goes first.
       if (r % 2 === 0) {
         a = await runReplay(log, join(dir, 'out'));
-        b = await nativeBatch(log);
+        b = baseline ? await nativeBatch(log) : null;
       } else {
-        b = await nativeBatch(log);
+        b = baseline ? await nativeBatch(log) : null;
         a = await runReplay(log, join(dir, 'out'));
       }
       const row = {
@@ -193,8 +196,8 @@ for (const shape of shapes) {
         main_cpu_outputs_s: a.mainThreadCpu.outputs,
         replay_phase_ceiling_mtok_s: +(a.tokens / a.mainThreadCpu.replay / 1e6).toFixed(1),
         replay_mtok_s: +(a.tokens / a.seconds / 1e6).toFixed(2),
-        native_batch_mtok_s: +(b.tokens / b.seconds / 1e6).toFixed(2),
-        a_over_b: +(a.tokens / a.seconds / (b.tokens / b.seconds)).toFixed(2),
+        native_batch_mtok_s: b && +(b.tokens / b.seconds / 1e6).toFixed(2),
+        a_over_b: b && +(a.tokens / a.seconds / (b.tokens / b.seconds)).toFixed(2),
         outputs_phase_s: a.phases.outputs,
         peak_tree_mb: Math.round(a.peak.total / 2 ** 20),
         peak_main_mb: Math.round(a.peak.main / 2 ** 20),
