@@ -18,8 +18,8 @@ process.env.TOKENIZERS_PARALLELISM = 'false';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
 const { Tokenizer } = require('tokenizers');
-const { compileBpeCounter } = await import(join(ROOT, 'dist', 'tokens', 'bpe', 'counter.js'));
-const { runTexts } = await import(join(ROOT, 'dist', 'commands', 'checkTokenizer.js'));
+const { compileBpeCounter } = await import(join(ROOT, 'dist', 'tokens', 'index.js'));
+const { runTexts } = await import(join(ROOT, 'dist', 'commands', 'index.js'));
 
 const { values } = parseArgs({ options: { log: { type: 'string' }, tokenizers: { type: 'string', default: 'deepseek_v3,qwen3,llama3_1,gptoss,gemma3,llama2' } } });
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Reading and decoding events.jsonl, side by side in one run on the same file
 // (warm page cache), for the choice documented in the README (Dependencies):
-//   (1) replay: our line splitter + event decoder (dist/read/lines.js, dist/decode/events.js)
+//   (1) replay: our line splitter + event decoder (dist/read/index.js, dist/decode/index.js)
 //   (2) replay's line splitter + JSON.parse per line (no event decoding)
 //   (3) stream-json's JSONL parser (jsonl/parser.asStream), objects per line
 //   (4) node:readline + JSON.parse per line
-//   (5) (1) on line-aligned byte ranges (dist/read/ranges.js), one worker thread each, --threads
+//   (5) (1) on line-aligned byte ranges (dist/read/index.js), one worker thread each, --threads
 //       of them (default: one per CPU): how decoding scales when a file is split
 // Prints MB/s for each and its ratio to (1). Rounds alternate the methods.
 //
@@ -28,19 +28,17 @@ if (!file) {
   file = '/tmp/bench-parse/events.jsonl';
   if (!existsSync(file)) execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-log.mjs'), '--samples', '2000', '--out', file], { stdio: 'inherit' });
 }
-const { readLines } = await import('../dist/read/lines.js');
-const { decodeLogLine } = await import('../dist/decode/events.js');
-const { splitRanges } = await import('../dist/read/ranges.js');
-const { cpuCount } = await import('../dist/base/cpus.js');
+const { readLines, splitRanges } = await import('../dist/read/index.js');
+const { decodeLogLine } = await import('../dist/decode/index.js');
+const { cpuCount } = await import('../dist/base/index.js');
 const threads = threadsArg >= 0 ? Number(args[threadsArg + 1]) : cpuCount();
 
 // One range per thread: the same reader and decoder as (1), on the range's bytes only.
 const RANGE_WORKER = `
   const { parentPort, workerData } = require('node:worker_threads');
   (async () => {
-    const { readLines } = await import(workerData.dist + '/read/lines.js');
-    const { decodeLogLine } = await import(workerData.dist + '/decode/events.js');
-    const { openRange } = await import(workerData.dist + '/read/ranges.js');
+    const { openRange, readLines } = await import(workerData.dist + '/read/index.js');
+    const { decodeLogLine } = await import(workerData.dist + '/decode/index.js');
     let n = 0;
     for await (const lines of readLines(openRange(workerData.file, workerData.range))) for (const l of lines) if (decodeLogLine(l).ok) n++;
     parentPort.postMessage(n);

@@ -90,7 +90,7 @@ async function run(formats) {
 async function convert(stem, format) {
   const out = mkdtempSync(join(tmpdir(), 'bench-convert-'));
   const code = `
-    const { arrowFileBatches, writeTable } = await import(${JSON.stringify(join(ROOT, 'dist', 'output', 'tables.js'))});
+    const { arrowFileBatches, writeTable } = await import(${JSON.stringify(join(ROOT, 'dist', 'output', 'index.js'))});
     const { RecordBatchReader } = await import('apache-arrow');
     const { open } = await import('node:fs/promises');
     const src = ${JSON.stringify(join(convertDir ?? '', `${stem}.arrow`))};

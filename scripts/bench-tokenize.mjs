@@ -32,7 +32,7 @@ const CLK_TCK = 100; // USER_HZ on Linux
 let piscinaTokenizer = null;
 export default async function piscinaTask({ inputs }) {
   if (!piscinaTokenizer) {
-    const { loadTokenizer } = await import('../dist/tokens/tokenizer.js');
+    const { loadTokenizer } = await import('../dist/tokens/index.js');
     piscinaTokenizer = await loadTokenizer(workerData.backend, FILES.tokenizerJson, FILES.tokenizerConfig);
   }
   return piscinaTokenizer.count(inputs);
@@ -142,8 +142,8 @@ async function main() {
   const batch = Number(opt(args, '--batch', '256'));
   const rounds = Number(opt(args, '--rounds', '1'));
   const naiveN = Math.min(n, Number(opt(args, '--naive-texts', '2000')));
-  const { TokenizerPool, defaultWorkers } = await import('../dist/tokens/pool/pool.js');
-  const { allowedCpus } = await import('../dist/base/cpus.js');
+  const { TokenizerPool, defaultWorkers } = await import('../dist/tokens/index.js');
+  const { allowedCpus } = await import('../dist/base/index.js');
   const cpus = allowedCpus();
   const cores = cpus.length;
   const texts = makeTexts(n);

@@ -19,8 +19,7 @@ if (!tokenizerPath) {
   process.stderr.write('usage: count-tokens-stdio.mjs --tokenizer DIR [--backend auto|bpe|native|js]\n');
   process.exit(2);
 }
-const { tokenizerFromPath } = await import(join(ROOT, 'dist', 'tokens', 'resolve.js'));
-const { loadTokenizer } = await import(join(ROOT, 'dist', 'tokens', 'tokenizer.js'));
+const { loadTokenizer, tokenizerFromPath } = await import(join(ROOT, 'dist', 'tokens', 'index.js'));
 const files = tokenizerFromPath(tokenizerPath);
 const tokenizer = await loadTokenizer(arg('--backend', 'auto'), files.tokenizerJson, files.tokenizerConfig);
 

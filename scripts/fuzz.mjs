@@ -97,13 +97,12 @@ export function mutate(lines, r) {
 
 /** Run `runs` mutated logs through recompute(); returns the tallies and the failures. */
 export async function fuzz({ runs, seed, timeoutMs = 60_000, log = () => {} }) {
-  const { recompute } = await import('../dist/commands/recompute.js');
-  const { ReplayError } = await import('../dist/base/errors.js');
-  const { loadTokenizer } = await import('../dist/tokens/tokenizer.js');
-  const { InProcessCounter } = await import('../dist/tokens/inProcess.js');
-  const { DecodeThreads } = await import('../dist/decode/parallel.js');
-  const { replayLog } = await import('../dist/pipeline/replay.js');
-  const { openLog } = await import('../dist/read/open.js');
+  const { recompute } = await import('../dist/commands/index.js');
+  const { ReplayError } = await import('../dist/base/index.js');
+  const { InProcessCounter, loadTokenizer } = await import('../dist/tokens/index.js');
+  const { DecodeThreads } = await import('../dist/decode/index.js');
+  const { replayLog } = await import('../dist/pipeline/index.js');
+  const { openLog } = await import('../dist/read/index.js');
   const { isDeepStrictEqual } = await import('node:util');
   const threads = new DecodeThreads(2);
   /** What a replay saw: lines, corrupt lines and their numbers, events, counters, per-sample timings. */

@@ -4,7 +4,7 @@
 // applyCount, in job order.
 import type { EventRecord, PromptData } from '../model/events.js';
 import type { CountableInput } from '../model/inputs.js';
-import { ratioToDouble } from '../stats/exact.js';
+import { tpotNs } from '../stats/tpot.js';
 import { FloatSeries, IntSeries } from '../stats/series.js';
 import { oslInput, tpotInput } from './outputParts.js';
 import { SampleTable, type ChunkSink } from './sampleTable.js';
@@ -201,7 +201,7 @@ export class Aggregator {
         break;
       case 'tpot':
         if (count > 0) {
-          const value = tpotValue(job.windowNs!, count);
+          const value = tpotNs(job.windowNs!, count);
           this.series.tpot.record(value);
           this.samples.setTpot(job.sample, value, count);
         }
@@ -373,11 +373,3 @@ export class Aggregator {
 
 /** The input of a job answered from EventCounts (its text was counted where its line was read). */
 const COUNTED: CountableInput = { kind: 'text', text: '' };
-
-/** (complete - recv_first) / tokens, as Python's int / int (correctly rounded). */
-function tpotValue(windowNs: bigint, count: number): number {
-  const w = Number(windowNs);
-  if (Number.isSafeInteger(w)) return w / count;
-  return ratioToDouble(windowNs, BigInt(count));
-}
-

@@ -34,7 +34,9 @@
 // latency (LoadGen has no failed queries; failed ones are counted and left out).
 import { ReplayError } from '../base/errors.js';
 import { esPercentileEstimate, findMinPassing } from '../stats/earlyStopping.js';
+import { loadgenTpotNs } from '../stats/tpot.js';
 import { isPresent, succeeded, type Requests } from './requests.js';
+import { sortInPlace } from './sort.js';
 
 export type MlperfScenario = 'server' | 'interactive';
 
@@ -99,11 +101,7 @@ export function loadgenPercentile(sorted: ArrayLike<number>, p = LOADGEN_PERCENT
   return sorted.length === 0 ? null : sorted[Math.trunc(sorted.length * p)]!;
 }
 
-/** (latency − TTFT) / (tokens − 1) in int64 ns, truncated toward zero; null under 2 tokens. */
-export function loadgenTpotNs(latencyNs: number, ttftNs: number, tokens: number): number | null {
-  if (tokens < 2) return null;
-  return Number((BigInt(latencyNs) - BigInt(ttftNs)) / BigInt(tokens - 1));
-}
+export { loadgenTpotNs };
 
 export interface LimitCheck {
   metric: 'ttft' | 'tpot';
@@ -142,8 +140,10 @@ export interface MlperfReport extends MlperfTarget {
 
 export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
   const limits = target.scenario === 'server' ? MLPERF_LIMITS[target.benchmark]!.server : MLPERF_LIMITS[target.benchmark]!.interactive!;
-  const ttft: number[] = [];
-  const tpot: number[] = [];
+  const ttft = new Float64Array(r.n);
+  const tpot = new Float64Array(r.n);
+  let nTtft = 0;
+  let nTpot = 0;
   let completed = 0;
   let failed = 0;
   let single = 0;
@@ -155,19 +155,19 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
     const lat = r.latencyNs[i]!;
     if (!succeeded(r, i)) failed++;
     if (!succeeded(r, i) || !isPresent(t) || !isPresent(lat)) continue;
-    ttft.push(t);
+    ttft[nTtft++] = t;
     const osl = r.osl[i]!;
     if (osl < 1) uncounted++;
     else if (osl === 1) single++;
-    else tpot.push(loadgenTpotNs(lat, t, osl)!);
+    else tpot[nTpot++] = loadgenTpotNs(lat, t, osl)!;
   }
-  if (completed > 0 && ttft.length === 0) throw new ReplayError('--mlperf: no request of this run has a TTFT', 'MLPerf LLM limits need a streaming run');
-  const checks = [checkLimit('ttft', ttft, limits.ttftMs), checkLimit('tpot', tpot, limits.tpotMs)];
+  if (completed > 0 && nTtft === 0) throw new ReplayError('--mlperf: no request of this run has a TTFT', 'MLPerf LLM limits need a streaming run');
+  const checks = [checkLimit('ttft', sortInPlace(ttft.subarray(0, nTtft)), limits.ttftMs), checkLimit('tpot', sortInPlace(tpot.subarray(0, nTpot)), limits.tpotMs)];
   return {
     ...target,
     completed,
     excludedFailed: failed,
-    excludedNoTtft: completed - failed - ttft.length,
+    excludedNoTtft: completed - failed - nTtft,
     tpotExcludedSingleToken: single,
     tpotExcludedUncounted: uncounted,
     checks,
@@ -175,9 +175,9 @@ export function checkMlperf(r: Requests, target: MlperfTarget): MlperfReport {
   };
 }
 
-function checkLimit(metric: 'ttft' | 'tpot', values: number[], limitMs: number): LimitCheck {
+/** The check of one limit over the requests' values, ascending. */
+function checkLimit(metric: 'ttft' | 'tpot', sorted: Float64Array, limitMs: number): LimitCheck {
   const limitNs = limitMs * 1_000_000;
-  const sorted = new Float64Array(values).sort();
   const n = sorted.length;
   const p99 = loadgenPercentile(sorted);
   if (p99 === null) {

@@ -31,6 +31,7 @@
 //   output tokens of good requests / that duration.
 import { ReplayError } from '../base/errors.js';
 import { isPresent, succeeded, type Requests, type RunDuration } from './requests.js';
+import { sortInPlace } from './sort.js';
 
 export const SLO_METRICS = ['ttft', 'tpot', 'latency'] as const;
 export type SloMetric = (typeof SLO_METRICS)[number];
@@ -166,11 +167,11 @@ export function analyzeSlo(r: Requests, spec: SloSpec, duration: RunDuration): S
 
 /** Over succeeded requests with a value: counts meeting each of CURVE_POINTS log-spaced thresholds, min to max. */
 function attainmentCurve(r: Requests, values: Float64Array): AttainmentCurve {
-  const v: number[] = [];
-  for (let i = 0; i < r.n; i++) if (succeeded(r, i) && isPresent(values[i]!)) v.push(values[i]!);
-  const sorted = new Float64Array(v).sort();
-  const n = sorted.length;
+  const v = new Float64Array(r.n);
+  let n = 0;
+  for (let i = 0; i < r.n; i++) if (succeeded(r, i) && isPresent(values[i]!)) v[n++] = values[i]!;
   if (n === 0) return { n, thresholdsNs: [], met: [] };
+  const sorted = sortInPlace(v.subarray(0, n));
   const lo = Math.max(sorted[0]!, 1);
   const hi = Math.max(sorted[n - 1]!, lo);
   const thresholds = logGrid(lo, hi, CURVE_POINTS);

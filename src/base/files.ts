@@ -17,6 +17,12 @@ export const FILE_LIMITS = {
   'chat template': 8 << 20,
   '--run-config file': 8 << 20,
   'HF cache ref': 4 << 10,
+  'steady_state.json': 64 << 20,
+  'slo.json': 16 << 20,
+  'mlperf.json': 16 << 20,
+  'metrics_p99.json': 16 << 20,
+  /** samples.arrow / samples.parquet read back by `replay report` (~150 bytes a sample). */
+  'samples table': 2 ** 31 - 1,
 } as const;
 
 export type FileKind = keyof typeof FILE_LIMITS;

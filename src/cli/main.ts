@@ -5,13 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';
-import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { compareSummaries, formatCompare } from '../summary/compare.js';
-import { loadCompareRuns } from '../commands/compare.js';
+import { sep } from 'node:path';
+import { formatCompare, sweepPoints } from '../summary/compare.js';
+import { loadComparison } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
-import { buildCompareReport } from '../output/compareReport.js';
-import { buildReport } from '../output/htmlReport.js';
+import { escapeControls } from '../base/terminal.js';
 import { recompute } from '../commands/recompute.js';
 import { formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
@@ -60,6 +58,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('chunks', { type: 'boolean', default: false, describe: 'Also write the chunks table (chunks.arrow, ... as --format says), one row per chunk arrival (per-chunk ITL), and the per-gap ITL chart; about 25 bytes per chunk, streamed to disk' })
           .option('format', { type: 'string', default: 'arrow,parquet', describe: 'Formats of the samples, time-series and chunks tables, comma-separated: arrow (IPC file), parquet, csv' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print only warnings and errors' })
+          .option('slo', { type: 'string', describe: 'SLOs, any subset, units ms or s: ttft=2s,tpot=80ms,latency=30s; writes slo.json (attainment, goodput, attainment curves)' })
+          .option('mlperf', { type: 'string', describe: 'MLPerf Inference p99 TTFT/TPOT limits, MODEL[:server|interactive] (llama2-70b, mixtral-8x7b, llama3.1-8b, llama3.1-405b, deepseek-r1, gpt-oss-120b); without MODEL, config.yaml\'s model; writes mlperf.json' })
+          .option('openmetrics', { type: 'boolean', describe: 'Write metrics.prom (OpenMetrics, timestamped, label source="client", NVIDIA Dynamo\'s histograms and bucket edges), metrics.txt and metrics_p99.json' })
+          .option('openmetrics-start', { type: 'string', describe: 'Wall-clock time of the session start in metrics.prom (ISO 8601 or Unix seconds); default the log\'s own clock' })
+          .option('openmetrics-interval', { type: 'number', describe: 'Seconds between points of metrics.prom (default 1, 2, 5, 10, 15, 30 s, ... for at most 360 points)' })
+          .option('steady-state', { type: 'boolean', describe: 'Write steady_state.json: the endpoints steady-state diagnostics with the script defaults (the log is read a second time, its outputs counted as the script counts them); needs --dataset-size' })
+          .option('dataset-size', { type: 'number', describe: 'Samples per dataset pass, for --steady-state' })
           .check((a) => {
             parseTableFormats(a.format);
             if (a.shardMb !== undefined && !((a.shardMb as number) > 0)) throw new ReplayError(`--shard-mb must be a number above 0 (got ${a.shardMb})`, 'see replay recompute --help');
@@ -88,6 +93,15 @@ export async function main(argv: string[]): Promise<number> {
           inPlace: args.inPlace,
           chunks: args.chunks,
           formats: parseTableFormats(args.format),
+          analyses: {
+            slo: args.slo,
+            mlperf: args.mlperf,
+            openmetrics: args.openmetrics,
+            openmetricsStart: args.openmetricsStart,
+            openmetricsInterval: args.openmetricsInterval,
+            steadyState: args.steadyState,
+            datasetSize: args.datasetSize,
+          },
           onProgress: progress?.update,
         });
         progress?.done();
@@ -110,7 +124,8 @@ export async function main(argv: string[]): Promise<number> {
         .option('against', { choices: ['bpe', 'js'] as const, default: 'bpe' as const, describe: 'The backend compared with native' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
     async (args) => {
-      const { formatCheckReport, runCheckTokenizer } = await import('./checkTokenizerCommand.js');
+      const { runCheckTokenizer } = await import('../commands/checkTokenizer.js');
+      const { formatCheckReport } = await import('./checkTokenizerText.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatCheckReport(report));
@@ -118,14 +133,50 @@ export async function main(argv: string[]): Promise<number> {
     },
   );
   parser.command(
+    'steady-state <input>',
+    "The endpoints team's post-run steady-state diagnostics (scripts/steady_state_diagnostics.py), same flags, same printed report and --json file; TPOT tokens counted with replay's counter.",
+    (y) =>
+      y
+        .positional('input', { type: 'string', demandOption: true, describe: 'events.jsonl (.gz, .zst) or a run directory holding one' })
+        .option('dataset-size', { type: 'string', demandOption: true, describe: 'Samples per dataset pass' })
+        .option('superpass-size', { type: 'string', describe: 'Samples per super-pass (default --dataset-size)' })
+        .option('window-sizes', { type: 'string', describe: 'Trailing/rolling window sizes in super-passes (default 4,5)' })
+        .option('warmup', { type: 'string', describe: 'Leading super-passes dropped (default 1)' })
+        .option('cov-bounds', { type: 'string', describe: 'CoV bounds (default 0.03,0.05,0.08)' })
+        .option('alpha', { type: 'string', describe: 'Recorded in the JSON (default 0.05)' })
+        .option('trend-gate', { type: 'string', describe: 'mk_hamed_rao (default), mann_kendall, newey_west, theil_sen, slope_vs_scatter' })
+        .option('json', { type: 'string', describe: 'Also write the result as JSON to this file' })
+        .option('tokenize-batch-size', { type: 'string', describe: 'Output texts per tokenizer call (default 4096)' })
+        .option('tokenizer', { type: 'string', describe: "tokenizer.json, a model directory or a cached model id; default: the run's own, as recompute picks it" }),
+    async (args) => {
+      const { steadyStateCommand } = await import('../commands/steadyState.js');
+      const r = await steadyStateCommand({
+        input: args.input,
+        tokenizer: args.tokenizer,
+        datasetSize: args.datasetSize,
+        superpassSize: args.superpassSize,
+        windowSizes: args.windowSizes,
+        warmup: args.warmup,
+        covBounds: args.covBounds,
+        alpha: args.alpha,
+        trendGate: args.trendGate,
+        tokenizeBatchSize: args.tokenizeBatchSize,
+      });
+      if (r.skippedCount > 0) {
+        const shown = r.skipped.map((s) => `line ${s.line}: ${escapeControls(s.reason)}`).join('; ');
+        process.stderr.write(`warning: ${r.skippedCount} line(s) skipped (${shown}${r.skippedCount > r.skipped.length ? '; …' : ''})\n`);
+      }
+      process.stdout.write(`${r.text}\n`);
+      if (args.json) writeAtomic(args.json, r.json);
+    },
+  );
+  parser.command(
     'report <dir>',
     'Build one self-contained report.html (summary, charts, original-vs-corrected changes, other tools\' conventions) from a replay output directory or a run directory.',
     (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'replay output directory (or a run directory holding replay/)' }),
-    (args) => {
-      const dir = resolveOutDir(args.dir);
-      const path = join(dir, 'report.html');
-      writeAtomic(path, buildReport(dir));
-      process.stdout.write(`wrote ${path}\n`);
+    async (args) => {
+      const { writeReport } = await import('../commands/report.js');
+      process.stdout.write(`wrote ${await writeReport(args.dir)}\n`);
     },
   );
   parser.command(
@@ -135,17 +186,23 @@ export async function main(argv: string[]): Promise<number> {
       y
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: "two or more summaries or run directories (a run directory: its replay/ summary, else its own performance/ one)" })
         .option('label', { type: 'string', array: true, describe: 'Column labels, one per input in order (default: model · load pattern and concurrency or QPS, from the run)' })
+        .option('baseline', { type: 'string', describe: 'The run changes are measured against: its position among the inputs (1-based), its path as given, or its label (default: the first run shown)' })
+        .option('order', { choices: ['load', 'input'] as const, default: 'load' as const, describe: 'load: runs ordered by concurrency, then target QPS (a sweep); input: as given' })
         .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
-        .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table and charts) to this file' }),
+        .option('report', { type: 'string', describe: 'Also write a self-contained HTML page (table, sweep charts, CDFs from each run\'s samples.arrow) to this file' }),
     async (args) => {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
-      const { runs, summaries } = loadCompareRuns(inputs, (args.label as string[] | undefined) ?? []);
-      const rows = compareSummaries(summaries);
-      for (const [i, r] of runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs, runs, rows }, null, 2)}\n` : formatCompare(runs, rows));
+      const cmp = loadComparison(inputs, { labels: (args.label as string[] | undefined) ?? [], baseline: args.baseline, order: args.order });
+      for (const w of cmp.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const [i, r] of cmp.runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
+      const { runs, rows, baseline, order } = cmp;
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows, points: sweepPoints(runs, cmp.summaries) }, null, 2)}\n` : formatCompare(runs, rows, baseline));
       if (args.report) {
-        writeAtomic(args.report, await buildCompareReport(runs.map((r) => (r.complete ? r.label : `${r.label} (incomplete)`)), rows));
+        const { buildComparePage } = await import('../commands/compare.js');
+        const page = await buildComparePage(cmp);
+        writeAtomic(args.report, page.html);
+        for (const note of page.notes) process.stderr.write(`note: ${note}\n`);
         if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
       }
     },
@@ -160,11 +217,4 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
-}
-
-/** A replay output directory: the directory itself, or a run directory's replay/. */
-function resolveOutDir(dir: string): string {
-  if (existsSync(join(dir, 'result_summary.json')) && existsSync(join(dir, 'replay_manifest.json'))) return dir;
-  if (existsSync(join(dir, 'replay', 'result_summary.json'))) return join(dir, 'replay');
-  throw new ReplayError(`${dir}: not a replay output directory (no result_summary.json + replay_manifest.json, nor replay/)`, 'run replay recompute first');
 }

@@ -6,6 +6,10 @@ import { readLines } from '../read/lines.js';
 import { openLog } from '../read/open.js';
 import { joined } from '../aggregate/outputParts.js';
 import type { TextCounter } from '../model/counting.js';
+import { ReplayError } from '../base/errors.js';
+import { locateRun, readConfigYaml, readOriginalSummary } from '../run/runDir.js';
+import { settleTokenizer } from '../run/tokenizerSetting.js';
+import { loadTextCounter } from '../tokens/textCounter.js';
 
 export interface Mismatch {
   /** Line of the log the text came from. */
@@ -106,4 +110,25 @@ export async function shrink(text: string, native: TextCounter, other: TextCount
     }
   }
   return { minimal: cur, minimalNative: counts[0], minimalOther: counts[1] };
+}
+
+export interface CheckTokenizerResult extends CheckReport {
+  /** The tokenizer.json compared, and where the choice came from (as recompute settles it). */
+  tokenizer: string;
+  tokenizerSource: string;
+}
+
+/** `tokenizer`: --tokenizer's value; undefined counts with the run's own tokenizer, as recompute would. */
+export async function runCheckTokenizer(input: string, tokenizer: string | undefined, against: 'bpe' | 'js' = 'bpe'): Promise<CheckTokenizerResult> {
+  const run = locateRun(input);
+  const config = run.configYaml ? readConfigYaml(run.configYaml) : null;
+  const original = run.originalSummary ? readOriginalSummary(run.originalSummary) : null;
+  const settled = settleTokenizer(tokenizer, config, original?.raw ?? null, run.runDir);
+  const files = settled.value;
+  if (!files) throw new ReplayError(`${input}: the run had no tokenizer (${settled.source}), so there is nothing to check`, 'pass --tokenizer PATH to check a tokenizer against this run\'s texts');
+  const [native, other] = await Promise.all([
+    loadTextCounter('native', files.tokenizerJson, files.tokenizerConfig),
+    loadTextCounter(against, files.tokenizerJson, files.tokenizerConfig),
+  ]);
+  return { tokenizer: files.tokenizerJson, tokenizerSource: settled.source, ...(await checkTokenizer(run.events, native, other)) };
 }

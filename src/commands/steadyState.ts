@@ -14,6 +14,10 @@ import { tokenizerFromPath, type TokenizerFiles } from '../tokens/resolve.js';
 import { loadTokenizer } from '../tokens/tokenizer.js';
 import type { BackendChoice, BackendInUse } from '../model/counting.js';
 import { backendInUse } from '../tokens/textCounter.js';
+import { locateRun, readConfigYaml } from '../run/runDir.js';
+import { settleTokenizer } from '../run/tokenizerSetting.js';
+import { sniffNotALog } from '../decode/notALog.js';
+import { splittable } from '../read/open.js';
 
 export const TREND_GATES: readonly string[] = [...ALGORITHMS.keys()];
 
@@ -129,3 +133,54 @@ export const parseIntList = (s: string): number[] => s.split(',').filter((x) => 
 
 /** The script's --cov-bounds: comma-separated floats, empty items dropped. */
 export const parseFloatList = (s: string): number[] => s.split(',').filter((x) => x.trim() !== '').map(parsePyFloat);
+
+/** The `replay steady-state` command's flags as given (strings, parsed as the script's argparse does). */
+export interface SteadyStateCliArgs {
+  input: string;
+  tokenizer?: string;
+  datasetSize: string;
+  superpassSize?: string;
+  windowSizes?: string;
+  warmup?: string;
+  covBounds?: string;
+  alpha?: string;
+  trendGate?: string;
+  tokenizeBatchSize?: string;
+}
+
+/**
+ * `replay steady-state RUN`: the log of a run directory (or a log file), counted
+ * with the run's tokenizer as recompute settles it (config.yaml's model) unless
+ * --tokenizer names one.
+ */
+export async function steadyStateCommand(args: SteadyStateCliArgs): Promise<SteadyStateOutput & { tokenizerFile: string; tokenizerSource: string }> {
+  const opt = <T>(v: string | undefined, parse: (s: string) => T): T | undefined => (v === undefined ? undefined : parse(v));
+  const flags: SteadyStateFlags = {
+    input: '',
+    datasetSize: parsePyInt(args.datasetSize),
+    superpassSize: opt(args.superpassSize, parsePyInt),
+    windowSizes: opt(args.windowSizes, parseIntList),
+    warmup: opt(args.warmup, parsePyInt),
+    covBounds: opt(args.covBounds, parseFloatList),
+    alpha: opt(args.alpha, parsePyFloat),
+    trendGate: args.trendGate,
+    tokenizeBatchSize: opt(args.tokenizeBatchSize, parsePyInt),
+  };
+  checkFlags(flags);
+  if (flags.tokenizeBatchSize !== undefined && !(flags.tokenizeBatchSize > 0)) throw new ReplayError(`--tokenize-batch-size must be positive, got ${flags.tokenizeBatchSize}`);
+  const run = locateRun(args.input);
+  // A summary or a text file passed by mistake is said as such, before a tokenizer is looked for.
+  const notALog = splittable(run.events) ? sniffNotALog(run.events) : null;
+  if (notALog) throw notALog;
+  const config = run.configYaml ? readConfigYaml(run.configYaml) : null;
+  const settled = settleTokenizer(args.tokenizer, config, null, run.runDir);
+  if (!settled.value) throw new ReplayError(`${args.input}: no tokenizer to count TPOT tokens with`, 'pass --tokenizer PATH');
+  try {
+    const out = await runSteadyState({ ...flags, input: run.events, tokenizer: settled.value });
+    return { ...out, tokenizerFile: settled.value.tokenizerJson, tokenizerSource: settled.source };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && !(err instanceof ReplayError)) throw new ReplayError(`${run.events}: ${e.message}`, 'check the path and that the file is readable');
+    throw err;
+  }
+}

@@ -63,9 +63,9 @@ const lowerPct = (sorted: Float64Array, p: number): number => sorted[Math.floor(
  * counts and percentiles are exact over every value; the CDF line is drawn
  * through at most MAX_CDF_POINTS evenly spaced order statistics.
  */
-export function distributionChart(title: string, unit: string, values: Float64Array, counted = 'samples'): Spec {
+export function distributionChart(title: string, unit: string, values: Float64Array, counted = 'samples', cdfPoints = MAX_CDF_POINTS): Spec {
   const sorted = values.sort();
-  const sketch = quantileSketch(sorted, MAX_CDF_POINTS);
+  const sketch = quantileSketch(sorted, cdfPoints);
   const marks = sorted.length ? [50, 90, 99].map((p) => ({ p: `p${p}`, v: lowerPct(sorted, p) })) : [];
   const cdf = sketch.map((v, i) => ({ v, cdf: sketch.length > 1 ? i / (sketch.length - 1) : 1 }));
   const rules = { data: { values: marks }, mark: { type: 'rule', strokeDash: [4, 3], color: '#c0392b' }, encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'p' }, { field: 'v', format: '.3f' }] } };
@@ -100,14 +100,14 @@ export function distributionChart(title: string, unit: string, values: Float64Ar
   };
 }
 
-export function islOslChart(points: Array<{ isl: number; osl: number }>): Spec {
+export function islOslChart(points: Array<{ isl: number; osl: number }>, shape: 'circle' | 'square' = 'circle'): Spec {
   return {
     $schema: VL_SCHEMA,
     title: 'ISL vs OSL (tokens)',
     width: 520,
     height: 320,
     data: { values: thin(points) },
-    mark: { type: 'point', opacity: 0.4, filled: true, size: 12 },
+    mark: { type: 'point', opacity: 0.4, filled: true, size: 12, shape, tooltip: true },
     encoding: { x: { field: 'isl', type: 'quantitative', title: 'input tokens' }, y: { field: 'osl', type: 'quantitative', title: 'output tokens' } },
   };
 }
@@ -211,44 +211,4 @@ export function renderSvgsOffThread(specs: Spec[]): Promise<string[]> {
     w.thread.ref();
     w.thread.postMessage({ kind: 'render', id, specs } satisfies ToChartThread);
   });
-}
-
-/** One small bar chart per metric (own y scale), one bar per run, for `replay compare --report`. */
-export function compareBarsChart(title: string, unit: string, runs: string[], rows: Array<{ metric: string; run: string; value: number }>): Spec {
-  return {
-    $schema: VL_SCHEMA,
-    title,
-    data: { values: rows },
-    facet: { field: 'metric', type: 'nominal', sort: rows.map((r) => r.metric).filter((m, i, all) => all.indexOf(m) === i), title: null },
-    columns: 6,
-    spec: {
-      width: 110,
-      height: 140,
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: { field: 'run', type: 'nominal', sort: null, title: null, axis: { labelAngle: 0 } },
-        y: { field: 'value', type: 'quantitative', title: unit },
-        color: { field: 'run', type: 'nominal', scale: { domain: runs }, title: null, legend: null },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
-}
-
-/** Relative change of each metric against the first run, in %, for `replay compare --report`. */
-export function compareChangeChart(runs: string[], rows: Array<{ metric: string; run: string; change: number }>): Spec {
-  return {
-    $schema: VL_SCHEMA,
-    title: 'Change against the first run (%)',
-    width: 520,
-    height: { step: 14 },
-    data: { values: rows.map((r) => ({ ...r, change: r.change * 100 })) },
-    mark: { type: 'bar', tooltip: true },
-    encoding: {
-      y: { field: 'metric', type: 'nominal', sort: null, title: null },
-      yOffset: { field: 'run', type: 'nominal', sort: null },
-      x: { field: 'change', type: 'quantitative', title: '% vs first' },
-      color: { field: 'run', type: 'nominal', scale: { domain: runs }, title: null },
-    },
-  };
 }

@@ -1,5 +1,6 @@
 // The human summary, in the layout of the reference's report.txt (Report.display).
 import type { PyJson } from '../model/json.js';
+import { metric, SERIES_METRICS } from '../summary/metrics.js';
 
 type Dict = { [k: string]: PyJson | undefined };
 const num = (v: PyJson | undefined): number | null => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null);
@@ -23,25 +24,16 @@ export function renderSummary(s: Dict): string {
       } else p(`  ${section}: ${pyStr(params)}`);
     }
   }
-  p(`Total samples issued: ${String(s['n_samples_issued'])}`);
-  p(`Total samples completed: ${String(s['n_samples_completed'])}`);
-  p(`Total samples failed: ${String(s['n_samples_failed'])}`);
+  for (const key of ['n_samples_issued', 'n_samples_completed', 'n_samples_failed'] as const) p(`${metric(key).title}: ${String(s[key])}`);
   const d = num(s['duration_ns']);
-  p(`Duration: ${d === null ? 'N/A' : `${(d / 1e9).toFixed(2)} seconds`}`);
+  p(`${metric('duration_ns').title}: ${d === null ? 'N/A' : `${(d / 1e9).toFixed(2)} seconds`}`);
   const qps = num(s['qps']);
   const tps = num(s['tps']);
-  p(`QPS: ${qps === null ? 'N/A' : qps.toFixed(2)}`);
-  p(`TPS: ${tps === null ? 'N/A' : tps.toFixed(2)}`);
+  p(`${metric('qps').title}: ${qps === null ? 'N/A' : qps.toFixed(2)}`);
+  p(`${metric('tps').title}: ${tps === null ? 'N/A' : tps.toFixed(2)}`);
   p();
   p('------------------- Latency Breakdowns -------------------');
-  const sections: Array<[string, string, string, number]> = [
-    ['TTFT', 'ttft', 'ms', 1e-6],
-    ['TPOT', 'tpot', 'ms', 1e-6],
-    ['Latency', 'latency', 'ms', 1e-6],
-    ['Input sequence lengths', 'input_sequence_lengths', 'tokens', 1],
-    ['Output sequence lengths', 'output_sequence_lengths', 'tokens', 1],
-  ];
-  for (const [title, key, unit, scale] of sections) {
+  for (const { title, key, unit, scale } of SERIES_METRICS) {
     const m = s[key] as Dict | undefined;
     if (!m || typeof m !== 'object' || Object.keys(m).length === 0) continue;
     p(`${title}:`);

@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { writeAtomic } from '../base/atomic.js';
+import { metric } from '../summary/metrics.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
 import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvgsOffThread, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
@@ -42,10 +43,14 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
     }
     return out.subarray(0, n);
   };
-  const charts: Array<[string, Spec]> = [['latency', distributionChart('Latency distribution', 'ms', ms((i) => s.latencyNs.get(i)))]];
+  const distribution = (key: 'ttft' | 'tpot' | 'latency', f: (i: number) => number | null): [string, Spec] => {
+    const m = metric(key);
+    return [key, distributionChart(`${m.short} distribution`, m.unit, ms(f))];
+  };
+  const charts: Array<[string, Spec]> = [distribution('latency', (i) => s.latencyNs.get(i))];
   if (streaming) {
-    charts.push(['ttft', distributionChart('TTFT distribution', 'ms', ms((i) => s.ttftNs.get(i)))]);
-    charts.push(['tpot', distributionChart('TPOT distribution', 'ms', ms((i) => s.tpotNs.get(i)))]);
+    charts.push(distribution('ttft', (i) => s.ttftNs.get(i)));
+    charts.push(distribution('tpot', (i) => s.tpotNs.get(i)));
     const meanGap = (i: number): number | null => {
       const [latency, ttft, chunks] = [s.latencyNs.get(i), s.ttftNs.get(i), s.chunks.get(i)!];
       return latency !== null && ttft !== null && chunks > 1 ? (latency - ttft) / (chunks - 1) : null;

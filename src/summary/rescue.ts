@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../base/atomic.js';
 import { toPyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
+import { SCALAR_METRICS, SERIES_METRICS, TIME_SERIES_KEYS } from './metrics.js';
 
 export interface FieldChange {
   field: string;
@@ -25,8 +26,8 @@ export interface RescueReport {
 }
 
 type Dict = { [k: string]: PyJson | undefined };
-const TOP = ['n_samples_issued', 'n_samples_completed', 'n_samples_failed', 'duration_ns', 'state', 'complete', 'legacy_loadgen_window_duration_ns', 'qps', 'tps'];
-const SERIES = ['ttft', 'tpot', 'latency', 'output_sequence_lengths', 'input_sequence_lengths'];
+const TOP = [...SCALAR_METRICS.map((m) => m.key), 'state', 'complete'];
+const SERIES = SERIES_METRICS.map((m) => m.key);
 const SERIES_FIELDS = ['total', 'min', 'max', 'median', 'avg', 'std_dev'];
 const PERCENTILES = ['50.0', '90.0', '99.0', '99.9'];
 
@@ -82,7 +83,7 @@ export function pendingTasksOf(runDir: string | null): number | null {
 
 /** Fields holding nanoseconds: the *_ns counters and the TTFT, TPOT and latency series (not their sample counts). */
 function isTimeField(field: string): boolean {
-  return field.endsWith('_ns') || /^(ttft|tpot|latency)\./.test(field);
+  return field.endsWith('_ns') || TIME_SERIES_KEYS.some((k) => field.startsWith(`${k}.`));
 }
 
 export function formatRescue(r: RescueReport): string {

@@ -1,8 +1,10 @@
 // result_summary.json as the reference's Report.from_snapshot + to_json builds
-// it: same keys, order and JSON types.
+// it: same keys, order and JSON types; every key of the metric catalogue
+// (metrics.ts) is checked to be here.
 import { type Aggregator, FINISH_REASONS } from '../aggregate/aggregator.js';
 import { summarizeSeries, type SeriesResult } from '../stats/series.js';
 import type { PyJson } from '../model/json.js';
+import type { ScalarKey, SeriesKey } from './metrics.js';
 
 export interface SummaryOptions {
   /** Streaming run: the TTFT and TPOT series exist. */
@@ -78,5 +80,5 @@ export function buildSummary(agg: Aggregator, opts: SummaryOptions): Summary {
     tps,
     finish_reason_counts: finishReasons,
     run_config: opts.runConfig,
-  };
+  } satisfies Summary & Record<SeriesKey | ScalarKey, PyJson>;
 }

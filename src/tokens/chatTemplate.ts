@@ -1,17 +1,17 @@
 // Chat-template token counting, as the reference does it through
 // transformers' apply_chat_template(tokenize=True): render the tokenizer's
 // Jinja template, then count the rendered text with add_special_tokens=false.
-// Rendering follows Python's jinja2 (./pyJinja.ts), because a template that
+// Rendering follows Python's jinja2 (../py/jinja/), because a template that
 // raises switches the reference to its plain-text fallback: it must raise
 // exactly where Python raises, and print exactly what Python prints.
 import { type Json, type JsonObject, PyFloat } from '../model/json.js';
 import type { MessageInput, PromptInput } from '../model/inputs.js';
 import { parseJsonKeepFloats, pyCompactJson } from '../py/json.js';
 import { pyFloat } from '../py/float.js';
-import { PyError, PyTemplate, iterate, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja.js';
+import { PyError, PyTemplate, RenderBudgetExceeded, iterate, limitsForInput, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja/index.js';
 import type { TextCounter } from '../model/counting.js';
 
-export { pyStrip } from '../py/jinja.js';
+export { pyStrip } from '../py/jinja/index.js';
 
 /** What to count for one structured input, and how to turn the count into the metric. */
 export type CountPlan =
@@ -69,8 +69,18 @@ interface ApplyArgs {
   templateKwargs: Map<string, Val>;
 }
 
+/**
+ * Compiled templates kept at most: per-request templates (a log's
+ * chat_template) each compile once while recent, and memory stays bounded
+ * whatever the number of distinct templates in a log.
+ */
+export const COMPILED_CACHE_ENTRIES = 64;
+export const COMPILED_CACHE_CHARS = 16 << 20;
+
 export class ChatTemplate {
+  /** Least recently used first (Map order). */
   private readonly compiled = new Map<string, PyTemplate | PyError>();
+  private compiledChars = 0;
   private readonly specials: Map<string, Val>;
   private readonly named: Map<string, string> | null;
   private readonly source: string | null;
@@ -138,8 +148,12 @@ export class ChatTemplate {
       const text = this.apply([new Map<string, Val>(PREFIX_USER), msg], { tools: null, documents: null, addGenerationPrompt: false, chatTemplate: null, templateKwargs: new Map() });
       return { text, subtract: this.prefixLen + this.baseline };
     } catch (err) {
-      const parts = [input.content || null, input.reasoning || null, calls ? pyCompactJson(calls) : null].filter((p): p is string => !!p);
-      return { text: parts.join('\n'), subtract: 0, fallback: failureKind(err) };
+      try {
+        const parts = [input.content || null, input.reasoning || null, calls ? pyCompactJson(calls) : null].filter((p): p is string => !!p);
+        return { text: parts.join('\n'), subtract: 0, fallback: failureKind(err) };
+      } catch (inner) {
+        return { error: `not counted: the plain-text fallback failed too (${errorName(inner)})` };
+      }
     }
   }
 
@@ -164,9 +178,13 @@ export class ChatTemplate {
     try {
       return { text: this.apply(messages, splitApplyArgs(kwargs)), subtract: 0 };
     } catch (err) {
-      const prompt: Dict = new Map([['messages', messages]]);
-      if (tools !== null) prompt.set('tools', tools);
-      return { text: compactJson(prompt), subtract: 0, fallback: failureKind(err) };
+      try {
+        const prompt: Dict = new Map([['messages', messages]]);
+        if (tools !== null) prompt.set('tools', tools);
+        return { text: compactJson(prompt), subtract: 0, fallback: failureKind(err) };
+      } catch (inner) {
+        return { error: `not counted: the plain-text fallback failed too (${errorName(inner)})` };
+      }
     }
   }
 
@@ -200,16 +218,31 @@ export class ChatTemplate {
 
   private compile(source: string): PyTemplate {
     let t = this.compiled.get(source);
-    if (t === undefined) {
+    if (t !== undefined) {
+      this.compiled.delete(source);
+      this.compiled.set(source, t);
+    } else {
       try {
         t = new PyTemplate(source);
       } catch (err) {
-        t = err instanceof PyError ? err : new PyError('TemplateSyntaxError', String(err));
+        t = err instanceof PyError ? err : new PyError('TemplateSyntaxError', err instanceof RangeError ? 'template nested too deeply to parse' : String(err));
       }
       this.compiled.set(source, t);
+      this.compiledChars += source.length;
+      for (const [old] of this.compiled) {
+        if (this.compiled.size <= COMPILED_CACHE_ENTRIES && this.compiledChars <= COMPILED_CACHE_CHARS) break;
+        if (old === source) continue;
+        this.compiled.delete(old);
+        this.compiledChars -= old.length;
+      }
     }
     if (t instanceof PyError) throw t;
     return t;
+  }
+
+  /** Templates compiled and kept (the cache's size, for tests). */
+  get compiledCount(): number {
+    return this.compiled.size;
   }
 
   private apply(messages: Val[], a: ApplyArgs): string {
@@ -236,7 +269,7 @@ export class ChatTemplate {
     ]);
     for (const [k, v] of this.specials) vars.set(k, v);
     for (const [k, v] of a.templateKwargs) vars.set(k, v);
-    return template.render(vars);
+    return template.render(vars, undefined, limitsForInput(textSize([...vars.values()])));
   }
 }
 
@@ -269,8 +302,43 @@ function errorName(err: unknown): string {
   return err instanceof Error ? `${err.constructor.name} in renderer` : typeof err;
 }
 
+const FAILED_PREFIX = 'chat template failed (';
+const BUDGET_PREFIX = 'chat template over its render budget (';
+
 function failureKind(err: unknown): string {
-  return `chat template failed (${errorName(err)}): counted as plain text, as the reference does`;
+  if (err instanceof RenderBudgetExceeded) return `${BUDGET_PREFIX}${err.kind}): counted as plain text, as a failed render is`;
+  return `${FAILED_PREFIX}${errorName(err)}): counted as plain text, as the reference does`;
+}
+
+/** The manifest's template_fallbacks: inputs counted through the plain-text fallback, by why (error, budget_time, budget_output, ...). */
+export function templateFallbacks(notes: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { error: 0 };
+  for (const [note, n] of Object.entries(notes)) {
+    if (note.startsWith(FAILED_PREFIX)) out['error']! += n;
+    else if (note.startsWith(BUDGET_PREFIX)) {
+      const kind = `budget_${note.slice(BUDGET_PREFIX.length, note.indexOf(')'))}`;
+      out[kind] = (out[kind] ?? 0) + n;
+    }
+  }
+  return out;
+}
+
+/** Characters of text in template values (strings, keys included), counted without recursion. */
+function textSize(values: Val[]): number {
+  let n = 0;
+  const todo: Val[] = [...values];
+  while (todo.length > 0) {
+    const v = todo.pop()!;
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) for (const x of v) todo.push(x);
+    else if (v instanceof Map) {
+      for (const [k, x] of v) {
+        if (typeof k === 'string') n += k.length;
+        todo.push(x);
+      }
+    }
+  }
+  return n;
 }
 
 const attrError = (v: Val, attr: string): PyError => new PyError('AttributeError', `'${v === null ? 'NoneType' : typeof v}' object has no attribute '${attr}'`);
@@ -313,16 +381,45 @@ function normalizePromptMessagesVal(messages: Val[]): Val[] {
   });
 }
 
-/** msgspec.json.encode over template values (the prompt fallback text): compact, keys in order. */
-function compactJson(v: Val): string {
-  if (v === null) return 'null';
-  if (v === true || v === false) return String(v);
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e16 ? String(v) : pyFloat(v);
-  if (v instanceof PyFloat) return pyFloat(v.value);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(compactJson).join(',')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${compactJson(x)}`).join(',')}}`;
-  throw new PyError('TypeError', 'not JSON serializable');
+/** JSON text to emit as it is (compactJson's work list). */
+class Raw {
+  constructor(readonly raw: string) {}
+}
+
+/** msgspec.json.encode over template values (the prompt fallback text): compact, keys in order; iterative, any depth. */
+function compactJson(root: Val): string {
+  const out: string[] = [];
+  const todo: Array<Val | Raw> = [root];
+  while (todo.length > 0) {
+    const x = todo.pop()!;
+    if (x instanceof Raw) {
+      out.push(x.raw);
+      continue;
+    }
+    if (x === null) out.push('null');
+    else if (x === true || x === false) out.push(String(x));
+    else if (typeof x === 'number') out.push(Number.isInteger(x) && Math.abs(x) < 1e16 ? String(x) : pyFloat(x));
+    else if (x instanceof PyFloat) out.push(pyFloat(x.value));
+    else if (typeof x === 'string') out.push(JSON.stringify(x));
+    else if (Array.isArray(x)) {
+      todo.push(new Raw(']'));
+      for (let i = x.length - 1; i >= 0; i--) {
+        todo.push(x[i]!);
+        if (i > 0) todo.push(new Raw(','));
+      }
+      todo.push(new Raw('['));
+    } else if (x instanceof Map) {
+      const entries = [...x];
+      todo.push(new Raw('}'));
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, item] = entries[i]!;
+        todo.push(item);
+        todo.push(new Raw(`${i > 0 ? ',' : ''}${JSON.stringify(String(k))}:`));
+      }
+      todo.push(new Raw('{'));
+    } else throw new PyError('TypeError', 'not JSON serializable');
+  }
+  return out.join('');
 }
 
 /** Tool-call arguments given as JSON strings become objects (templates iterate them as mappings). */

@@ -1,7 +1,7 @@
 // The adapter from the sample table (against the CLI's samples.arrow) and the
 // files commands/analyses.ts returns for the analysis flags.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analysesFiles, parseWallClock } from '../../src/commands/analyses.js';
+import { analysesFiles, parseWallClock, prepareAnalyses, type AnalysesFlags } from '../../src/commands/analyses.js';
 import { ReplayError } from '../../src/base/errors.js';
 import { goldenRun, type GoldenRun } from './goldenRun.js';
 
@@ -32,51 +32,56 @@ describe('requestsFromSampleTable on golden case warmup-accuracy-2blocks', () =>
   });
 });
 
-describe('analysesFiles', () => {
+describe('prepareAnalyses and analysesFiles', () => {
   let run: GoldenRun;
   beforeAll(async () => {
     run = await goldenRun('tiny-streaming');
   }, 120_000);
-  const input = (flags: Parameters<typeof analysesFiles>[0]['flags'], modelName: string | null = 'meta-llama/Llama-2-70b-chat-hf') => ({
-    aggregator: run.recomputed.aggregator,
-    summary: run.recomputed.summary,
-    flags,
-    modelName,
+  const files = async (flags: AnalysesFlags, modelName: string | null = 'meta-llama/Llama-2-70b-chat-hf') => {
+    const prepared = prepareAnalyses(flags, { modelName, events: 'events.jsonl', tokenizer: null });
+    return prepared ? analysesFiles(prepared, { aggregator: run.recomputed.aggregator, summary: run.recomputed.summary, events: 'events.jsonl', tokenizer: null }) : [];
+  };
+
+  it('writes nothing without analysis flags', async () => {
+    expect(prepareAnalyses({}, { modelName: null, events: '-', tokenizer: null })).toBeNull();
+    expect(await files({})).toEqual([]);
   });
 
-  it('writes nothing without analysis flags', () => {
-    expect(analysesFiles(input({}))).toEqual([]);
-  });
-
-  it('writes the file of each analysis asked for, the same bytes every time', () => {
-    const flags = { slo: 'ttft=1s,latency=30s', mlperf: '', metrics: true, metricsStart: '2026-11-20T14:03:00Z' };
-    const files = analysesFiles(input(flags));
-    expect(files.map((f) => f.name)).toEqual(['slo.json', 'mlperf.json', 'metrics.prom', 'metrics.txt', 'metrics_p99.json']);
-    expect(JSON.parse(files[1]!.text)).toMatchObject({ benchmark: 'llama2-70b', scenario: 'server' });
+  it('writes the file of each analysis asked for, the same bytes every time', async () => {
+    const flags = { slo: 'ttft=1s,latency=30s', mlperf: '', openmetrics: true, openmetricsStart: '2026-11-20T14:03:00Z' };
+    const out = await files(flags);
+    expect(out.map((f) => f.name)).toEqual(['slo.json', 'mlperf.json', 'metrics.prom', 'metrics.txt', 'metrics_p99.json']);
+    expect(JSON.parse(out[1]!.text)).toMatchObject({ benchmark: 'llama2-70b', scenario: 'server' });
     // The session start is anchored at the given time: the first point is at 1795183380 s.
-    expect(files[2]!.text).toMatch(/\} 0 1795183380\.000\n/);
-    expect(files[2]!.text).toContain('model="meta-llama/Llama-2-70b-chat-hf",source="client"');
-    expect(analysesFiles(input(flags))).toEqual(files);
+    expect(out[2]!.text).toMatch(/\} 0 1795183380\.000\n/);
+    expect(out[2]!.text).toContain('model="meta-llama/Llama-2-70b-chat-hf",source="client"');
+    expect(await files(flags)).toEqual(out);
   });
 
   it('refuses bad flags with one line before doing any work', () => {
-    const bad: Array<[Parameters<typeof analysesFiles>[0]['flags'], string | null, RegExp]> = [
+    const bad: Array<[AnalysesFlags, string | null, RegExp]> = [
       [{ slo: 'ttft=2' }, null, /^--slo: /],
       [{ mlperf: '' }, 'Qwen/Qwen3-8B', /^--mlperf: config\.yaml's model "Qwen\/Qwen3-8B"/],
       [{ mlperf: '' }, null, /^--mlperf: the run names no model/],
-      [{ metrics: true, metricsStart: 'yesterday' }, null, /^--metrics-start: /],
-      [{ metrics: true, metricsInterval: 0 }, null, /^--metrics-interval: /],
+      [{ openmetrics: true, openmetricsStart: 'yesterday' }, null, /^--openmetrics-start: /],
+      [{ openmetrics: true, openmetricsInterval: 0 }, null, /^--openmetrics-interval: /],
+      [{ openmetricsInterval: 5 }, null, /^--openmetrics-start \/ --openmetrics-interval apply to --openmetrics/],
+      [{ steadyState: true }, null, /^--steady-state needs --dataset-size/],
+      [{ steadyState: true, datasetSize: 2.5 }, null, /^--dataset-size must be a whole number/],
+      [{ datasetSize: 100 }, null, /^--dataset-size applies to --steady-state/],
+      [{ steadyState: true, datasetSize: 100 }, null, /^--steady-state counts output tokens/],
     ];
     for (const [flags, model, why] of bad) {
       let err: unknown;
       try {
-        analysesFiles(input(flags, model));
+        prepareAnalyses(flags, { modelName: model, events: 'events.jsonl', tokenizer: null });
       } catch (e) {
         err = e;
       }
       expect(err, JSON.stringify(flags)).toBeInstanceOf(ReplayError);
       expect((err as Error).message).toMatch(why);
     }
+    expect(() => prepareAnalyses({ steadyState: true, datasetSize: 10 }, { modelName: null, events: '-', tokenizer: { tokenizerJson: 'x', tokenizerConfig: null } as never })).toThrow(/standard input/);
   });
 
   it('reads wall-clock times as ISO 8601 or Unix seconds, exactly', () => {

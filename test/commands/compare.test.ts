@@ -52,15 +52,16 @@ describe('replay compare', () => {
     const r = await cli('compare', drained, cut, replayed, '--json');
     expect(r.status, r.stderr).toBe(0);
     const { runs } = JSON.parse(r.stdout) as { runs: CompareRun[] };
-    expect(runs.map((x) => [x.file, x.origin, x.label])).toEqual([
-      [join(drained, 'performance', 'result_summary.json'), 'performance', 'org/model-a · concurrency c=24'],
-      [join(cut, 'performance', 'result_summary.json'), 'performance', 'org/model-a · concurrency c=48'],
-      [join(out, 'result_summary.json'), 'replay', 'org/model-a · concurrency c=24'],
+    // Shown in load order: the two c=24 runs in their input order, then c=48.
+    expect(runs.map((x) => [x.file, x.origin, x.label, x.inputIndex])).toEqual([
+      [join(drained, 'performance', 'result_summary.json'), 'performance', 'org/model-a · concurrency c=24', 0],
+      [join(out, 'result_summary.json'), 'replay', 'org/model-a · concurrency c=24', 2],
+      [join(cut, 'performance', 'result_summary.json'), 'performance', 'org/model-a · concurrency c=48', 1],
     ]);
     expect(runs.map((x) => x.problems)).toEqual([
       ['7 tokenization(s) left pending by the drain (metrics/final_snapshot.json)'],
-      ['complete: false', 'interrupted (the log ends before session.ended)'],
       ['3 tokenization(s) not counted (replay_manifest.json)'],
+      ['complete: false', 'interrupted (the log ends before session.ended)'],
     ]);
     expect(runs.map((x) => x.complete)).toEqual([false, false, false]);
     expect(r.stderr.trim().split('\n')).toHaveLength(3);

@@ -7,15 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import pl from 'nodejs-polars';
-import { launchBrowser } from '../helpers/browser.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import type { CompareRow } from '../../src/summary/compare.js';
 import { writeArrowFile } from '../../src/output/arrowFile.js';
 import { ROLLING, SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches, timeBase, timeSeries } from '../../src/output/arrowTables.js';
 import { replayLog } from '../../src/pipeline/replay.js';
 import { openLog } from '../../src/read/open.js';
-import { compareCharts } from '../../src/output/compareReport.js';
 import { distributionChart } from '../../src/output/charts.js';
 import { rng } from '../../scripts/gen-log.mjs';
 
@@ -197,58 +194,5 @@ describe('charts', () => {
   });
 });
 
-/** Open a self-contained HTML file in headless Chromium; returns its console errors, svg count and h1, and keeps a screenshot. */
-async function openInChromium(file: string, screenshot: string): Promise<{ errors: string[]; svgs: number; h1: string | null }> {
-  expect(readFileSync(file, 'utf8')).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`file://${file}`);
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', screenshot), fullPage: false });
-    return { errors, svgs: await page.locator('svg').count(), h1: await page.locator('h1').textContent() };
-  } finally {
-    await browser.close();
-  }
-}
-
-describe('HTML report', () => {
-  it('opens in headless Chromium with zero console errors (screenshot kept in test-artifacts/)', async () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'report', out], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const page = await openInChromium(join(out, 'report.html'), 'report.png');
-    expect(page.svgs).toBeGreaterThanOrEqual(10);
-    expect(page.h1).toContain('replayed');
-    expect(page.errors).toEqual([]);
-  });
-});
-
-describe('replay compare', () => {
-  // Our summary against the reference's own for the same log (no change), and a different run.
-  const reference = join(ROOT, 'fixtures', 'golden', 'streaming-reasoning-toolcalls', 'expected_result_summary.json');
-  const other = join(ROOT, 'fixtures', 'golden', 'tiny-streaming', 'expected_result_summary.json');
-
-  it('prints deltas, JSON with --json, and writes an HTML page with valid charts that opens cleanly', async () => {
-    const report = join(out, 'compare.html');
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'replay.js'), 'compare', out, reference, other, '--json', `--report=${report}`], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const { inputs, rows } = JSON.parse(r.stdout) as { inputs: string[]; rows: CompareRow[] };
-    expect(inputs).toHaveLength(3);
-    const other2 = JSON.parse(readFileSync(other, 'utf8'));
-    const tps = rows.find((x) => x.metric === 'TPS')!;
-    expect(tps.change[1]).toBeCloseTo(0, 12);
-    expect(tps.values[2]).toBe(other2.tps);
-    expect(tps.change[2]).toBeCloseTo((other2.tps - summary.tps) / summary.tps, 12);
-
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8')));
-    for (const [name, spec] of compareCharts(inputs, rows)) expect(validate(spec), `${name}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
-
-    const page = await openInChromium(report, 'compare.png');
-    expect(page.svgs).toBe(3);
-    expect(page.h1).toContain('compared');
-    expect(page.errors).toEqual([]);
-  });
-});
+// The report page's own tests: test/output/reportBrowser.test.ts, test/hostile/report.test.ts;
+// the compare page's: test/output/compareBrowser.test.ts, test/commands/compare*.test.ts.

@@ -3,6 +3,7 @@
 // and wall-clock bounds; and the summaries over them (nearest-rank-lower
 // percentiles, CoV, pooled samples, window span, log-spaced histogram).
 // Port of the script's "Super-pass series" and "Numeric helpers". Pure.
+import { tpotNs } from '../../stats/tpot.js';
 import type { SteadyStateInput } from './input.js';
 import { bigMax, bigMin, pstdev, pyMax, pyMin, PyValueError, pySlice, pySum, sortedFloats } from './py.js';
 
@@ -39,7 +40,7 @@ export function buildSuperPassSeries(input: SteadyStateInput, superpassSize: num
     if (s.lastEventNs > sp.lastEventNs) sp.lastEventNs = s.lastEventNs;
     if (s.ttftNs !== null) sp.ttftNs.push(s.ttftNs);
     if (s.decode && s.decode.tokens > 0) {
-      decodes.push({ sp, rank: s.decode.completionRank, tpot: s.decode.spanNs / s.decode.tokens, tokens: s.decode.tokens });
+      decodes.push({ sp, rank: s.decode.completionRank, tpot: tpotNs(s.decode.spanNs, s.decode.tokens), tokens: s.decode.tokens });
     }
   });
   decodes.sort((a, b) => a.rank - b.rank);

@@ -1,0 +1,39 @@
+// The files a recompute writes in its output directory: the corrected summary,
+// the tables and charts, the notebook, and last the manifest naming them all.
+import { join } from 'node:path';
+import type { Aggregator } from '../aggregate/aggregator.js';
+import { writeAtomic } from '../base/atomic.js';
+import type { PyJson } from '../model/json.js';
+import type { ChunkArrowWriter } from '../output/chunkTable.js';
+import type { TableFormat } from '../output/tableFormats.js';
+import { toPyJson } from '../py/json.js';
+import type { Summary } from '../summary/summary.js';
+import { finishManifest, manifestJson, type ReplayManifest } from './manifest.js';
+
+export interface RunOutputs {
+  outDir: string;
+  summary: Summary;
+  aggregator: Aggregator;
+  streaming: boolean;
+  /** The chunks table being written (--chunks), finished here. */
+  chunks: ChunkArrowWriter | null;
+  formats: readonly TableFormat[];
+  logSha256: string;
+  manifest: ReplayManifest;
+  /** Date.now() at the start and once replayed, for the manifest's timings. */
+  times: { started: number; replayed: number; cpuReplayed?: number | null };
+}
+
+/** Writes every output; returns the summary's path. The output modules load here, after the replay. */
+export async function writeRunOutputs(o: RunOutputs): Promise<string> {
+  const summaryPath = join(o.outDir, 'result_summary.json');
+  writeAtomic(summaryPath, toPyJson(o.summary as PyJson));
+  o.chunks?.finish();
+  const { writeNotebookOutputs } = await import('../output/notebook.js');
+  const written = await writeNotebookOutputs(o.outDir, o.aggregator, o.streaming, o.chunks && { arrowPath: o.chunks.path, itl: o.chunks.itlStats }, o.formats);
+  const { buildNotebook } = await import('../output/ipynb.js');
+  writeAtomic(join(o.outDir, 'report.ipynb'), buildNotebook({ summary: o.summary, formats: o.formats, chunks: o.chunks !== null, logSha256: o.logSha256 }));
+  finishManifest(o.manifest, ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'], { ...o.times, done: Date.now() });
+  writeAtomic(join(o.outDir, 'replay_manifest.json'), manifestJson(o.manifest));
+  return summaryPath;
+}
