@@ -9,7 +9,7 @@
 // actually used (robust when other processes share the box), the ratio a/b and
 // peak RSS of the parent and of each worker.
 //
-// Other comparisons, for the choices documented at the top of src/tokens/pool.ts:
+// Other comparisons, for the choices documented at the top of src/tokens/pool/pool.ts:
 //   --compare-blocks   native pool: 1 worker over all CPUs vs one worker per CPU (vs depth)
 //   --piscina          js backend: piscina worker threads vs forked pool processes
 //                      (plus native through piscina, for reference)

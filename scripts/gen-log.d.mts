@@ -15,6 +15,8 @@ export interface GenerateOptions {
   promptChars?: number;
   prompts?: number;
   /** Scales tracked requests' TTFT and chunk gaps by issue position k of n (see LATENCY_PROFILES). */
+  /** default: recv_first only, outputs as first chunk + rest; chunk-lines: a line per chunk. Either draws outputs from mixed corpus sentences. */
+  shape?: 'default' | 'chunk-lines';
   latencyProfile?: keyof typeof LATENCY_PROFILES | ((k: number, n: number) => { ttft: number; tpot: number });
 }
 export const LATENCY_PROFILES: Record<'steady' | 'ramp' | 'drift' | 'shift', (k: number, n: number) => { ttft: number; tpot: number }>;

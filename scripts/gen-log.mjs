@@ -6,7 +6,14 @@
 //     [--no-streaming] [--chars-per-chunk 4] [--output-chars 4000] [--reasoning-frac 0.2]
 //     [--tool-call-frac 0.05] [--warmup 32] [--error-frac 0.01] [--retry-frac 0.005]
 //     [--concurrency 64] [--damage] [--prompt-chars 0 --prompts 1000]
-//     [--latency-profile steady|ramp|drift|shift]
+//     [--latency-profile steady|ramp|drift|shift] [--shape default|chunk-lines]
+//
+// --shape: the text of every output is then built of sentences drawn at random from the
+// whole corpus (outputs, prompts), so each sample's text is its own; and
+//   default      the endpoints' default log: sample.recv_first only (no line per later chunk),
+//                the output logged as its first chunk and the rest;
+//   chunk-lines  a sample.recv_non_first line per streamed chunk, the output as every chunk.
+// Without --shape, outputs are slices of the long outputs, a line per chunk (as before the option).
 //
 // --prompt-chars N: prompts of about N characters of real text, drawn from a pool of
 // --prompts distinct ones (datasets are cycled); by default, the corpus's short prompts.
@@ -50,6 +57,7 @@ function parseArgs(argv) {
       case '--prompt-chars': a.promptChars = Number(v()); break;
       case '--prompts': a.prompts = Number(v()); break;
       case '--latency-profile': a.latencyProfile = v(); break;
+      case '--shape': a.shape = v(); if (!['default', 'chunk-lines'].includes(a.shape)) throw new Error(`--shape: default or chunk-lines (got ${a.shape})`); break;
       case '--help': case '-h':
         process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
@@ -77,6 +85,10 @@ function loadCorpus() {
   const dummy = read('dummy_1k.jsonl');
   return {
     long: ds.map((r) => r.ref_output).join('\n\n'),
+    sentences: [...ds.map((r) => r.ref_output), ...dummy.map((r) => r.text_input), ...ds.map((r) => r.question ?? r.text_input).filter(Boolean)]
+      .join('\n')
+      .split(/(?<=[.!?。\n])\s+/)
+      .filter((x) => x.length > 1),
     prompts: [...dummy.map((r) => r.text_input), ...ds.map((r) => r.question ?? r.text_input).filter(Boolean)],
   };
 }
@@ -107,7 +119,12 @@ const TOOLS = [
 export async function generate(opts) {
   const r = rng(opts.seed);
   const corpus = loadCorpus();
-  const text = (chars) => {
+  const mixed = (chars) => {
+    let s = '';
+    while (s.length < chars) s += (s ? ' ' : '') + corpus.sentences[Math.floor(r() * corpus.sentences.length)];
+    return s.slice(0, chars);
+  };
+  const text = opts.shape ? mixed : (chars) => {
     const start = Math.floor(r() * Math.max(1, corpus.long.length - chars));
     let s = corpus.long.slice(start, start + chars);
     while (s.length < chars) s += corpus.long.slice(0, chars - s.length);
@@ -176,7 +193,7 @@ export async function generate(opts) {
         events.push([t, ev('sample.recv_first', t, id, 'null')]);
         for (let i = 1; i < n; i++) {
           t += (5e6 + 25e6 * r()) * scale.tpot;
-          events.push([t, ev('sample.recv_non_first', t, id, 'null')]);
+          if (opts.shape !== 'default') events.push([t, ev('sample.recv_non_first', t, id, 'null')]);
         }
       } else {
         t += n * 10e6 * scale.tpot;
@@ -190,8 +207,11 @@ export async function generate(opts) {
           ? [[call], ...chunks(args).map((a) => [{ index: 0, function: { arguments: a } }])]
           : [{ id: call.id, type: 'function', function: { name: tool.name, arguments: args } }];
       }
-      const out = opts.streaming ? outputChunks : outputChunks[0];
-      const reasoning = reasoningChunks ? (opts.streaming ? reasoningChunks : reasoningChunks[0]) : null;
+      // The default shape logs a streamed field as its first chunk and the rest.
+      const firstAndRest = (c) => (c.length > 1 ? [c[0], c.slice(1).join('')] : c);
+      const logged = (c) => (opts.shape === 'default' ? firstAndRest(c) : c);
+      const out = opts.streaming ? logged(outputChunks) : outputChunks[0];
+      const reasoning = reasoningChunks ? (opts.streaming ? logged(reasoningChunks) : reasoningChunks[0]) : null;
       data = JSON.stringify(['TextModelOutput', out, reasoning, toolCalls]);
     } else {
       t += 1e9 * r();

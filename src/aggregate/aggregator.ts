@@ -32,6 +32,25 @@ export interface TokenJob {
   windowNs?: bigint;
 }
 
+/** An input the event does not have (no text to count), in EventCounts. */
+export const NO_INPUT = -2;
+
+/**
+ * An event's token inputs, counted where its line was decoded (the sharded
+ * pipeline): each a count, NOT_COUNTED (-1), or NO_INPUT. A count depends only
+ * on the line's content, so it can be taken before the aggregator decides
+ * whether the metric fires; it is used only where the reference would enqueue
+ * the job, in the same order.
+ */
+export interface EventCounts {
+  isl: number;
+  osl: number;
+  tpot: number;
+}
+
+/** Told of each job answered from EventCounts, as applyCount would be (for the pipeline's tallies). */
+export type CountedJob = (job: TokenJob, count: number) => void;
+
 export interface TrackedBlock {
   startNs: bigint;
   lastCompleteNs: bigint;
@@ -88,6 +107,9 @@ export class Aggregator {
   jobsIssued = 0;
 
   private tracking = false;
+  /** The counts of the event being processed (processCounted), else null: jobs go to `emit`. */
+  private counted: EventCounts | null = null;
+  private onCounted: CountedJob | null = null;
   private readonly rows = new Map<string, Row>();
   private loadgenStartNs: bigint | null = null;
   private loadgenMaxIssuedNs = -1n;
@@ -147,6 +169,22 @@ export class Aggregator {
         break;
     }
     return true;
+  }
+
+  /**
+   * Replay one event whose inputs were counted already: where process() would
+   * emit a job, the job's count is applied at once (and reported to `onCounted`).
+   * The event's `data` needs only its tag and, for PromptData, tokenIdsCount.
+   */
+  processCounted(ev: EventRecord, counts: EventCounts, onCounted: CountedJob): boolean {
+    this.counted = counts;
+    this.onCounted = onCounted;
+    try {
+      return this.process(ev);
+    } finally {
+      this.counted = null;
+      this.onCounted = null;
+    }
   }
 
   /** Hand back the count of a job from `emit` (counts < 0: not counted). */
@@ -247,6 +285,10 @@ export class Aggregator {
       return;
     }
     if (!this.options.tokenize) return;
+    if (this.counted) {
+      if (this.counted.isl !== NO_INPUT) this.pushCounted({ metric: 'isl', input: COUNTED, sample }, this.counted.isl);
+      return;
+    }
     if (prompt.text) {
       this.push({ metric: 'isl', input: { kind: 'text', text: prompt.text }, sample });
     } else if (prompt.tooDeep) {
@@ -279,7 +321,13 @@ export class Aggregator {
     if (row) {
       if (row.issuedNs !== null) this.recordInt(this.series.latency, ts - row.issuedNs, row.sample, 'latency');
       const out = ev.data?.tag === 'TextModelOutput' ? ev.data : null;
-      if (out && this.options.tokenize) {
+      const pre = this.counted;
+      if (out && this.options.tokenize && pre) {
+        if (pre.osl !== NO_INPUT) this.pushCounted({ metric: 'osl', input: COUNTED, sample: row.sample }, pre.osl);
+        if (this.options.streaming && row.recvFirstNs !== null && pre.tpot !== NO_INPUT) {
+          this.pushCounted({ metric: 'tpot', input: COUNTED, sample: row.sample, windowNs: ts - row.recvFirstNs }, pre.tpot);
+        }
+      } else if (out && this.options.tokenize) {
         const osl = oslInput(out);
         if (osl) this.push({ metric: 'osl', input: osl, sample: row.sample });
         if (this.options.streaming && row.recvFirstNs !== null) {
@@ -317,5 +365,13 @@ export class Aggregator {
     this.jobsIssued++;
     this.emit(job);
   }
+
+  private pushCounted(job: TokenJob, count: number): void {
+    this.jobsIssued++;
+    this.applyCount(job, count);
+    this.onCounted!(job, count);
+  }
 }
 
+/** The input of a job answered from EventCounts (its text was counted where its line was read). */
+const COUNTED: CountableInput = { kind: 'text', text: '' };

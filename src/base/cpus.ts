@@ -146,3 +146,12 @@ export function findTaskset(): string | null {
   }
   return null;
 }
+
+/** CPU seconds (user + system) the calling thread has used, from /proc/thread-self/stat; null off Linux. */
+export function threadCpuSeconds(): number | null {
+  const stat = readIf('/proc/thread-self/stat');
+  if (stat === null) return null;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime, fields 14 and 15 of proc(5), in USER_HZ (100) ticks.
+  return (Number(f[11]) + Number(f[12])) / 100;
+}

@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
           })
           .option('workers', { type: 'number', describe: 'Tokenizer worker processes (0 = count on the main thread); default: one per CPU block this process may use' })
           .option('decode-threads', { type: 'number', describe: 'Threads decoding the log in parallel (plain files; 0 = decode on the main thread); default: one per 8 CPUs from 16 CPUs up, else 0' })
+          .option('shard-mb', { type: 'number', describe: 'Size of the pieces (shards) the log is cut into, each decoded and counted in a tokenizer worker, in MiB; default: four per worker, 1 to 32 MiB (8 MiB for compressed logs and stdin)' })
           .option('streaming', { type: 'boolean', describe: 'Streaming run (TTFT/TPOT series); default: config.yaml, else inferred from sample.recv_first events. --no-streaming to force off' })
           .option('early-stopping', { type: 'boolean', describe: 'Add MLPerf early-stopping estimates to TTFT/TPOT/latency; default: as the original summary or config.yaml had it' })
           .option('legacy-loadgen-window', { type: 'boolean', describe: 'QPS/TPS over the legacy LoadGen window ((completed-1)/window); default: poisson runs that asked for it' })
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('dataset-size', { type: 'number', describe: 'Samples per dataset pass, for --steady-state' })
           .check((a) => {
             parseTableFormats(a.format);
+            if (a.shardMb !== undefined && !((a.shardMb as number) > 0)) throw new ReplayError(`--shard-mb must be a number above 0 (got ${a.shardMb})`, 'see replay recompute --help');
             for (const name of ['workers', 'decode-threads'] as const) {
               const v = a[name];
               if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new ReplayError(`--${name} must be a whole number, 0 or more (got ${v})`, 'see replay recompute --help');
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
           backend: args.tokenizerBackend,
           workers: args.workers,
           decodeThreads: args.decodeThreads,
+          shardBytes: args.shardMb === undefined ? undefined : Math.max(1, Math.round(args.shardMb * 1024 * 1024)),
           streaming: args.streaming,
           earlyStopping: args.earlyStopping,
           legacyLoadgenWindow: args.legacyLoadgenWindow,

@@ -2,7 +2,7 @@
 // say so in one line, exit 130. Outputs are only ever renamed into place at the
 // end, so nothing partial is left behind.
 import { removePendingWrites } from '../base/atomic.js';
-import { killAllWorkers } from '../tokens/pool.js';
+import { killAllWorkers } from '../tokens/pool/pool.js';
 
 export const EXIT_INTERRUPTED = 130;
 

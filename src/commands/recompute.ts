@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { checkOutputDir, writeAtomic } from '../base/atomic.js';
 import { ReplayError } from '../base/errors.js';
+import { threadCpuSeconds } from '../base/cpus.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { sniffNotALog } from '../decode/notALog.js';
 import type { BackendChoice } from '../model/counting.js';
@@ -30,6 +31,8 @@ export interface RecomputeOptions extends SettingFlags {
   workers?: number;
   /** Threads decoding a plain log file in parallel (0: decode on the main thread); default defaultDecodeThreads. */
   decodeThreads?: number;
+  /** Bytes per shard of the sharded replay (default: pipeline/sharded.ts defaultShardBytes). */
+  shardBytes?: number;
   /** Also write the corrected summary over the run's original (after a backup). */
   inPlace?: boolean;
   /** Also write the chunks table (one row per chunk arrival). */
@@ -63,6 +66,7 @@ export interface RecomputeResult {
 
 export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult> {
   const started = Date.now();
+  const cpuStarted = threadCpuSeconds();
   const files = locateRun(opts.input);
   if (opts.out === undefined && defaultOutDir(files) === null) {
     throw new ReplayError('reading the log from standard input: there is no run directory to write beside', 'pass --out DIR to say where the outputs go');
@@ -90,6 +94,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const { aggregator: agg, diagnostics: diag, logSha256, decodeThreads } = await replayRun({
     events: files.events,
     decodeThreads: opts.decodeThreads,
+    shardBytes: opts.shardBytes,
     streaming: settings.streamingDeclared.value,
     counting,
     chunks: chunkWriter,
@@ -97,6 +102,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     warn: (why) => warnings.push(why),
   });
   const replayed = Date.now();
+  const cpuReplayed = threadCpuSeconds();
 
   const streaming = streamingOf(settings.streamingDeclared, agg.samples.firstChunkNs.some());
   const raw = original?.raw;
@@ -125,9 +131,9 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const settingsSeen = settingsRecord(settings, streaming);
   const manifest = buildManifest({
     files, logSha256, decodeThreads, tokenizer: settings.tokenizer.value, chat: counting.chat, counter: counting.counter, backend,
-    settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed }, tableFormats: formats,
+    settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed, cpuStarted, cpuReplayed }, tableFormats: formats,
   });
-  const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed } });
+  const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed, cpuReplayed } });
   if (analyses) {
     // The analyses' files beside the summary, then the manifest again, naming them too.
     manifest.outputs.files.push(...(await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: settings.tokenizer.value, backend })));

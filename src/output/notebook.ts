@@ -7,7 +7,7 @@ import type { Aggregator } from '../aggregate/aggregator.js';
 import { writeAtomic } from '../base/atomic.js';
 import { metric } from '../summary/metrics.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
-import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvg, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
+import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvgsOffThread, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
 import { conventionTable } from './conventions.js';
 import { CHUNK_SCHEMA, type ItlStats } from './chunkTable.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from './tableFormats.js';
@@ -31,23 +31,7 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   const table = async (stem: string, schema: Schema, batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, to: readonly TableFormat[] = formats): Promise<void> => {
     written.push(...(await writeTable(outDir, stem, schema, batches, to)));
   };
-  await table('samples', SAMPLES_SCHEMA, samplesBatches(agg));
   const ts = timeSeries(agg);
-  const tsTable = timeSeriesTable(ts);
-  await table('timeseries', tsTable.schema, tsTable.batches);
-  if (chunks) {
-    if (formats.includes('arrow')) written.push('chunks.arrow');
-    const others = formats.filter((f) => f !== 'arrow');
-    try {
-      if (others.length > 0) await table('chunks', CHUNK_SCHEMA, arrowFileBatches(chunks.arrowPath), others);
-    } finally {
-      if (!formats.includes('arrow')) rmSync(chunks.arrowPath, { force: true });
-    }
-  }
-  for (const stem of ['samples', 'timeseries']) removeStaleTables(outDir, stem, formats);
-  removeStaleTables(outDir, 'chunks', chunks ? formats : []);
-  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
-
   const s = agg.samples;
   /** Tracked samples' values of f, in ms (unboxed: a 1M-sample run's chart inputs stay a few MB). */
   const ms = (f: (i: number) => number | null): Float64Array => {
@@ -86,11 +70,31 @@ export async function writeNotebookOutputs(outDir: string, agg: Aggregator, stre
   charts.push(['concurrency', concurrencyChart(ts)]);
   charts.push(['finish_reasons', finishReasonsChart(agg.counters.finishReasons)]);
   charts.push(['errors_over_time', errorsOverTimeChart(ts)]);
+  // Rendered on the chart thread while this one writes the tables.
+  const svgs = renderSvgsOffThread(charts.map(([, spec]) => spec));
+  svgs.catch(() => undefined);
+  await table('samples', SAMPLES_SCHEMA, samplesBatches(agg));
+  const tsTable = timeSeriesTable(ts);
+  await table('timeseries', tsTable.schema, tsTable.batches);
+  if (chunks) {
+    if (formats.includes('arrow')) written.push('chunks.arrow');
+    const others = formats.filter((f) => f !== 'arrow');
+    try {
+      if (others.length > 0) await table('chunks', CHUNK_SCHEMA, arrowFileBatches(chunks.arrowPath), others);
+    } finally {
+      if (!formats.includes('arrow')) rmSync(chunks.arrowPath, { force: true });
+    }
+  }
+  for (const stem of ['samples', 'timeseries']) removeStaleTables(outDir, stem, formats);
+  removeStaleTables(outDir, 'chunks', chunks ? formats : []);
+  put('conventions.json', `${JSON.stringify(conventionTable(agg.samples, itl), null, 2)}\n`);
+
   // A chunk chart from an earlier run with --chunks would no longer match this one.
   if (!itl) for (const stale of ['charts/itl_chunks.vl.json', 'charts/itl_chunks.svg']) rmSync(join(outDir, stale), { force: true });
-  for (const [name, spec] of charts) {
+  const rendered = await svgs;
+  charts.forEach(([name, spec], i) => {
     put(`charts/${name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
-    put(`charts/${name}.svg`, await renderSvg(spec));
-  }
+    put(`charts/${name}.svg`, rendered[i]!);
+  });
   return written;
 }

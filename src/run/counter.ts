@@ -4,8 +4,8 @@
 import { ReplayError } from '../base/errors.js';
 import type { BackendChoice, BatchCounter } from '../model/counting.js';
 import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
-import { InProcessCounter } from '../tokens/inProcess.js';
-import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool.js';
+import { shardWorkerScript } from '../pipeline/sharded.js';
+import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool/pool.js';
 import type { TokenizerFiles } from '../tokens/resolve.js';
 import { checkTokenizerBounds } from '../tokens/bounds.js';
 import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
@@ -18,6 +18,8 @@ export type MakeCounter = (files: TokenizerFiles, backend: BackendChoice, worker
 export interface CounterChoice {
   /** null: no tokenizer, nothing is counted. */
   counter: RunCounter | null;
+  /** The sharded replay's pool (its workers decode and count the log where it lies); null with a custom counter or no tokenizer. */
+  shardPool: TokenizerPool | null;
   chat: ChatSetup | null;
   /** Resolves when the workers have loaded the tokenizer; rejects if they cannot. */
   ready: Promise<void>;
@@ -31,19 +33,21 @@ export async function chooseCounter(tokenizer: TokenizerFiles | null, backend: B
   // A tokenizer far larger than any real one is refused before a backend allocates for it.
   if (tokenizer) checkTokenizerBounds(tokenizer.tokenizerJson);
   const chat = tokenizer ? readChatSetup(tokenizer) : null;
-  if (!tokenizer || !chat) return { counter: null, chat, ready: Promise.resolve(), startFailed: new AbortController().signal, warnings: [] };
+  if (!tokenizer || !chat) return { counter: null, shardPool: null, chat, ready: Promise.resolve(), startFailed: new AbortController().signal, warnings: [] };
+  // --workers 0: the same shards, run in this process (the tokenizer loaded here first, so a bad one is a one-line error).
   const counter: RunCounter = make
     ? await make(tokenizer, backend, workers, chat.config)
     : workers === 0
-      ? new InProcessCounter(await loadRunTokenizer(tokenizer, backend, chat.config))
-      : TokenizerPool.launch({ tokenizerJson: tokenizer.tokenizerJson, tokenizerConfig: tokenizer.tokenizerConfig, chatSetup: chat.config, backend, workers });
+      ? TokenizerPool.inProcess(await loadRunTokenizer(tokenizer, backend, chat.config))
+      : TokenizerPool.launch({ tokenizerJson: tokenizer.tokenizerJson, tokenizerConfig: tokenizer.tokenizerConfig, chatSetup: chat.config, backend, workers, script: shardWorkerScript() });
+  const shardPool = !make && counter instanceof TokenizerPool ? counter : null;
   const noTemplate = chat.provenance.source ? '' : '; this tokenizer has no chat template, so chat inputs are counted as plain text, as the reference does';
   const warnings = chat.provenance.ignored.map((f) => `${f}: not used — ${IGNORED_TEMPLATE_NOTE}${noTemplate}`);
   // The workers load the tokenizer while the log is read; if they cannot, reading stops.
   const ready = counter instanceof TokenizerPool ? counter.ready : Promise.resolve();
   const failed = new AbortController();
   ready.catch((err: unknown) => failed.abort(err));
-  return { counter, chat, ready, startFailed: failed.signal, warnings };
+  return { counter, shardPool, chat, ready, startFailed: failed.signal, warnings };
 }
 
 async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, chatSetup: ChatTemplateSource) {

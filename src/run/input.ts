@@ -10,8 +10,10 @@ import type { DecodedSource } from '../pipeline/replay.js';
 import { openLog, splittable } from '../read/open.js';
 
 export interface RunInput {
-  /** Threads decoding the log (0: the main thread decodes). */
+  /** Threads decoding the log (0: the main thread decodes, or shards do). */
   decodeThreads: number;
+  /** A plain file: the sharded replay reads its byte ranges itself (null: a stream, from open). */
+  path: string | null;
   /** The source to hand replayLog; `warn` hears of a damaged compressed stream. Throws what opening throws. */
   open(warn: (why: string) => void): Readable | DecodedSource;
   /** The log's sha256, once the replay has read all of it. */
@@ -19,15 +21,16 @@ export interface RunInput {
   close(): Promise<void>;
 }
 
-/** `events`: a path, or '-' for stdin. `decodeThreads` applies to a plain file only. */
-export function runInput(events: string, decodeThreads?: number): RunInput {
+/** `events`: a path, or '-' for stdin. `decodeThreads` applies to a plain file read by the sequential replay only (`sharded`: shards decode). */
+export function runInput(events: string, decodeThreads?: number, sharded = false): RunInput {
   const plainFile = splittable(events);
-  const threads = plainFile ? (decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
+  const threads = plainFile && !sharded ? (decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
   const threaded = plainFile ? new DecodeThreads(threads) : null;
   const threadedSha256 = threaded?.sha256(events);
   const streamHash = createHash('sha256');
   return {
     decodeThreads: threads,
+    path: plainFile ? events : null,
     open(warn) {
       if (threads > 0) return { decoded: threaded!.batches(events) };
       if (plainFile) return openLog(events, warn);

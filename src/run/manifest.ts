@@ -1,6 +1,7 @@
 // replay_manifest.json: the provenance of a recompute — its input and hash,
 // the tokenizer and chat template, every setting with its source, what the
 // replay read, warnings, the rescue diff, timings and the files written.
+import { threadCpuSeconds } from '../base/cpus.js';
 import { createHash } from 'node:crypto';
 import { readBounded } from '../base/files.js';
 import { resolve } from 'node:path';
@@ -29,7 +30,8 @@ export interface ManifestInputs {
   rescue: RescueReport | null;
   warnings: string[];
   /** Wall-clock ms (Date.now()) at the start, once settled, once replayed. */
-  times: { started: number; settled: number; replayed: number };
+  /** Date.now() at each phase; cpu*: the main thread's CPU seconds then (threadCpuSeconds; null off Linux). */
+  times: { started: number; settled: number; replayed: number; cpuStarted?: number | null; cpuReplayed?: number | null };
   tableFormats: readonly string[];
 }
 
@@ -48,6 +50,8 @@ export interface ReplayManifest {
   wall_time_s: number;
   /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
   phases_s: { start: number; replay: number; outputs: number };
+  /** CPU seconds of the main thread (the serial part) from the command's start to the end of the replay, and in the outputs phase. */
+  main_thread_cpu_s: { replay: number | null; outputs: number | null };
   /** The files this run wrote in the output directory. */
   outputs: { table_formats: string[]; files: string[] };
 }
@@ -87,16 +91,20 @@ export function buildManifest(m: ManifestInputs): ReplayManifest {
     warnings: m.warnings,
     wall_time_s: 0,
     phases_s: { start: (m.times.settled - m.times.started) / 1000, replay: (m.times.replayed - m.times.settled) / 1000, outputs: 0 },
+    main_thread_cpu_s: { replay: cpuBetween(m.times.cpuStarted, m.times.cpuReplayed), outputs: null },
     outputs: { table_formats: [...m.tableFormats], files: [] },
   };
 }
 
 /** Records the files written and the time the outputs took. */
-export function finishManifest(manifest: ReplayManifest, written: string[], times: { started: number; replayed: number; done: number }): void {
+export function finishManifest(manifest: ReplayManifest, written: string[], times: { started: number; replayed: number; done: number; cpuReplayed?: number | null }): void {
   manifest.outputs.files = written;
+  manifest.main_thread_cpu_s.outputs = cpuBetween(times.cpuReplayed, threadCpuSeconds());
   manifest.phases_s.outputs = (times.done - times.replayed) / 1000;
   manifest.wall_time_s = (times.done - times.started) / 1000;
 }
+
+const cpuBetween = (from: number | null | undefined, to: number | null | undefined): number | null => (from == null || to == null ? null : Math.round((to - from) * 1000) / 1000);
 
 /** The manifest's JSON text (bigints as numbers). */
 export function manifestJson(manifest: ReplayManifest): string {

@@ -21,7 +21,7 @@ export interface RunOutputs {
   logSha256: string;
   manifest: ReplayManifest;
   /** Date.now() at the start and once replayed, for the manifest's timings. */
-  times: { started: number; replayed: number };
+  times: { started: number; replayed: number; cpuReplayed?: number | null };
 }
 
 /** Writes every output; returns the summary's path. The output modules load here, after the replay. */

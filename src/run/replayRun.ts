@@ -4,9 +4,10 @@
 import { NoLineEnd } from '../read/lines.js';
 import { ReplayError } from '../base/errors.js';
 import { notALogError } from '../decode/notALog.js';
-import { loadVega } from '../output/charts.js';
+import { warmCharts } from '../output/charts.js';
 import type { ChunkArrowWriter } from '../output/chunkTable.js';
 import { replayLog, type ReplayOptions, type ReplayResult } from '../pipeline/replay.js';
+import { replaySharded } from '../pipeline/sharded.js';
 import type { CounterChoice } from './counter.js';
 import { runInput } from './input.js';
 
@@ -14,6 +15,8 @@ export interface ReplayRunOptions {
   /** The log's path, or '-' for stdin. */
   events: string;
   decodeThreads?: number;
+  /** Bytes per shard of the sharded replay (default: pipeline/sharded.ts defaultShardBytes). */
+  shardBytes?: number;
   /** null: not declared; the streaming series are recorded and decided after the log. */
   streaming: boolean | null;
   counting: CounterChoice;
@@ -30,26 +33,31 @@ export interface ReplayRun extends ReplayResult {
 }
 
 export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
-  const { counter, ready, startFailed } = o.counting;
-  const input = runInput(o.events, o.decodeThreads);
+  const { counter, shardPool, ready, startFailed } = o.counting;
+  const input = runInput(o.events, o.decodeThreads, shardPool !== null);
   let replay: ReplayResult;
   let logSha256: string;
   try {
-    replay = await replayLog(input.open(o.warn), {
+    const common = {
       streaming: o.streaming ?? true,
-      counter,
-      // Enough batches in flight to keep every worker busy while the next ones are read.
-      maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)),
       onProgress: o.onProgress,
       chunkSink: o.chunks ?? undefined,
       signal: startFailed,
-      // The output modules (apache-arrow, vega) load while the last batches are counted: not
-      // earlier, where they would enlarge the heap through the whole replay, nor after.
+      // The output modules (apache-arrow; vega on the chart thread) load while the last batches are
+      // counted: not earlier, where they would enlarge the heap through the whole replay, nor after.
       onReadEnd: () => {
-        loadVega().catch(() => undefined);
+        warmCharts();
         import('../output/notebook.js').catch(() => undefined);
       },
-    });
+    };
+    if (shardPool) {
+      // Shards decode and count where the bytes are: a file's byte ranges, or the stream's line-aligned buffers.
+      const source = input.path !== null ? { path: input.path } : { stream: input.open(o.warn) as NodeJS.ReadableStream & AsyncIterable<Buffer> };
+      replay = await replaySharded(source, { ...common, pool: shardPool, shardBytes: o.shardBytes });
+    } else {
+      // Enough batches in flight to keep every worker busy while the next ones are read.
+      replay = await replayLog(input.open(o.warn), { ...common, counter, maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)) });
+    }
     await ready;
     logSha256 = await input.sha256();
   } catch (err) {

@@ -12,11 +12,13 @@ let noTemplate: ChatTemplate | null = null;
  * tokenizer has no chat template, where the reference's apply_chat_template
  * raises and every structured input is counted through its plain-text fallback.
  */
-export async function countBatch(inputs: readonly CountableInput[], text: TextCounter, chat: ChatTemplate | null): Promise<BatchCounts> {
+export async function countBatch(inputs: readonly CountableInput[], text: TextCounter, chat: ChatTemplate | null, noteOf?: Array<string | null>): Promise<BatchCounts> {
   const template = chat ?? (noTemplate ??= ChatTemplate.none());
   const notes: Record<string, number> = {};
-  const note = (reason: string): void => {
+  /** noteOf (optional): receives each input's note (at most one: an error, or a fallback), null for none. */
+  const note = (reason: string, i: number): void => {
     notes[reason] = (notes[reason] ?? 0) + 1;
+    if (noteOf) noteOf[i] = reason;
   };
   const texts: string[] = [];
   const slot = new Int32Array(inputs.length).fill(-1);
@@ -33,10 +35,10 @@ export async function countBatch(inputs: readonly CountableInput[], text: TextCo
     }
     const plan: CountPlan = input.kind === 'message' ? template.planMessage(input) : template.planPrompt(input);
     if ('error' in plan) {
-      note(plan.error);
+      note(plan.error, i);
       continue;
     }
-    if ('fallback' in plan) note(plan.fallback);
+    if ('fallback' in plan) note(plan.fallback, i);
     slot[i] = texts.push(plan.text) - 1;
     subtract[i] = plan.subtract;
   }

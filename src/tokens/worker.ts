@@ -1,5 +1,6 @@
 // A tokenizer worker process (child_process.fork of dist/tokens/worker.js, run
-// by TokenizerPool). Loads the tokenizer and chat template once, then counts
+// by TokenizerPool, or imported by another worker entry that adds a task
+// handler: src/pipeline/shardWorker.ts). Loads the tokenizer and chat template once, then counts
 // batches sent over IPC, one at a time, in arrival order.
 //
 // Pinning happens before this file runs: the pool execs `taskset -c <block>
@@ -8,7 +9,7 @@
 // encodeBatch, the rayon pool it fans out to — inherits it. (Pinning after
 // spawn with `taskset -a -p` races with thread creation: a thread being created
 // while taskset walks /proc/<pid>/task keeps the old mask.) RAYON_NUM_THREADS
-// is set to the block size by the pool. test/pool.test.ts checks the mask of
+// is set to the block size by the pool. test/tokens/pool.test.ts checks the mask of
 // every thread, and that the threads that did the counting are not the main one.
 // replay's own counter (bpe) counts on the main thread, under the same mask.
 //
@@ -17,28 +18,16 @@
 // which measured slower here (scripts/bench-tokenize.mjs, pool.ts header). The
 // pool keeps the next batch queued here so the worker never waits on IPC.
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { type BackendChoice, type BackendInUse, type BatchCounts } from '../model/counting.js';
 import { parseCpuList } from '../base/cpus.js';
 import type { CountableInput } from '../model/inputs.js';
 import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
-import type { ChatTemplateSource } from './chatTemplate.js';
+import type { FromWorker, ToWorker } from './pool/messages.js';
 
-export type ToWorker =
-  /** `chatSetup`: the settled chat template (pool.ts PoolOptions), or null to read the files here. */
-  | { type: 'init'; tokenizerJson: string; tokenizerConfig: string | null; chatSetup: ChatTemplateSource | null; backend: BackendChoice; cpus: number[] | null }
-  | { type: 'count'; id: number; inputs: CountableInput[] }
-  /**
-   * Test hook: occupy the worker for `ms` — the batches queued behind it hang.
-   * `block: true` blocks the event loop too (a hung JS thread, not just a hung encode).
-   */
-  | { type: 'sleep'; ms: number; block?: boolean };
-
-export type FromWorker =
-  /** `cpus`: the affinity this process actually has (null off Linux); `backend`: the counter loaded. */
-  | { type: 'ready'; pid: number; cpus: number[] | null; backend: BackendInUse }
-  | { type: 'result'; id: number; counts: Int32Array; notes: Record<string, number> }
-  | { type: 'error'; id: number | null; message: string };
+/** Runs one pipeline task (a shard) with the loaded tokenizer; its result goes back as 'done'. */
+export type TaskHandler = (task: unknown, tokenizer: LoadedTokenizer) => Promise<unknown>;
 
 let tokenizer: LoadedTokenizer | null = null;
 /** Everything after init runs in order, one item at a time. */
@@ -72,8 +61,6 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
 async function count(msg: Extract<ToWorker, { type: 'count' }>): Promise<void> {
   try {
     if (!tokenizer) throw new Error('worker not initialised');
-    // Test hook: a worker that dies on every batch.
-    if (process.env['REPLAY_WORKER_CRASH_ON_COUNT']) process.exit(9);
     const r: BatchCounts = await tokenizer.count(msg.inputs);
     send({ type: 'result', id: msg.id, counts: r.counts, notes: r.notes });
     collect();
@@ -101,33 +88,38 @@ function collect(): void {
   gc(batchesCounted % FULL_GC_EVERY === 0 ? { type: 'major' } : { type: 'minor' });
 }
 
-async function sleep(msg: Extract<ToWorker, { type: 'sleep' }>): Promise<void> {
-  if (msg.block) {
-    const until = Date.now() + msg.ms;
-    while (Date.now() < until) {
-      /* a hung JS thread */
-    }
-  } else {
-    await new Promise((r) => setTimeout(r, msg.ms));
+async function task(msg: Extract<ToWorker, { type: 'task' }>, handler: TaskHandler | null): Promise<void> {
+  try {
+    if (!tokenizer) throw new Error('worker not initialised');
+    if (!handler) throw new Error('this worker runs no tasks');
+    send({ type: 'done', id: msg.id, result: await handler(msg.task, tokenizer) });
+    collect();
+  } catch (err) {
+    send({ type: 'error', id: msg.id, message: (err as Error).message });
   }
 }
 
-process.on('message', (msg: ToWorker) => {
-  switch (msg.type) {
-    case 'init':
-      queue = queue.then(() => init(msg));
-      return;
-    case 'count':
-      queue = queue.then(() => count(msg));
-      return;
-    case 'sleep':
-      queue = queue.then(() => sleep(msg));
-      return;
-  }
-});
+/** Serve the pool's messages in this process; `handler` runs its tasks (null: counting only). */
+export function runWorker(handler: TaskHandler | null): void {
+  process.on('message', (msg: ToWorker) => {
+    switch (msg.type) {
+      case 'init':
+        queue = queue.then(() => init(msg));
+        return;
+      case 'count':
+        queue = queue.then(() => count(msg));
+        return;
+      case 'task':
+        queue = queue.then(() => task(msg, handler));
+        return;
+    }
+  });
+  // The parent owns our lifetime: when its IPC channel closes (it exited, was
+  // killed, or closed the pool), we go too — we never outlive it.
+  process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the parent decides when workers stop.
+  process.on('SIGINT', () => undefined);
+}
 
-// The parent owns our lifetime: when its IPC channel closes (it exited, was
-// killed, or closed the pool), we go too — we never outlive it.
-process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches the whole process group; the parent decides when workers stop.
-process.on('SIGINT', () => undefined);
+// Forked as the plain tokenizer worker (not imported by another worker entry).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runWorker(null);

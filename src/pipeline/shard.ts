@@ -1,0 +1,131 @@
+// One shard of the sharded replay: a line-aligned piece of the log (a byte
+// range of the file, or bytes handed over by the reader), decoded and counted
+// where it is read — in a pinned tokenizer worker, or here with --workers 0.
+// Every countable input of every line is counted (prompts once per shard): a
+// count depends only on the line and the tokenizer, so the shard needs no
+// aggregator state, and the reducer uses the counts the reference would ask for.
+import { NO_INPUT } from '../aggregate/aggregator.js';
+import { oslInput, tpotInput } from '../aggregate/outputParts.js';
+import { decodeLogLine } from '../decode/events.js';
+import { NOT_COUNTED } from '../model/counting.js';
+import type { CountableInput } from '../model/inputs.js';
+import { readLines } from '../read/lines.js';
+import { openRange } from '../read/ranges.js';
+import { countBatch } from '../tokens/count.js';
+import type { LoadedTokenizer } from '../tokens/tokenizer.js';
+import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
+
+export type ShardSource = { kind: 'range'; path: string; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
+
+export interface ShardTask {
+  source: ShardSource;
+  /** Count token inputs (false: decode only). */
+  tokenize: boolean;
+  maxCorruptExamples: number;
+}
+
+/** Text characters counted per tokenizer call: bounds the texts held at once. */
+const BATCH_CHARS = 4 << 20;
+
+type Metric = 'isl' | 'osl' | 'tpot';
+
+/**
+ * Decode and count a shard. `tok` null with task.tokenize: the tokenizer is
+ * unavailable (its worker failed), every input is NOT_COUNTED with `failure` as its note.
+ */
+export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, failure = 'not counted: no tokenizer'): Promise<ShardRecords> {
+  const b = new RecordsBuilder(task.maxCorruptExamples);
+  const inputs: CountableInput[] = [];
+  const at: number[] = [];
+  const metric: Metric[] = [];
+  let chars = 0;
+  /** Prompt text -> its count; and while it waits in the batch, -> its index in inputs. */
+  const prompts = new Map<string, number>();
+  const waiting = new Map<string, number>();
+  /** Lines whose prompt waits for the count of inputs[j]: [line, j]. */
+  const aliases: number[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (inputs.length === 0) return;
+    const noteOf: Array<string | null> = [];
+    const counts = tok ? (await countBatch(inputs, tok.text, tok.chat, noteOf)).counts : new Int32Array(inputs.length).fill(NOT_COUNTED);
+    for (let j = 0; j < inputs.length; j++) {
+      const m = metric[j]!;
+      b[m][at[j]!] = counts[j]!;
+      const note = tok ? noteOf[j] : failure;
+      if (note) b.note(at[j]!, NoteMetric[m], note);
+      const input = inputs[j]!;
+      if (m === 'isl' && input.kind === 'text') prompts.set(input.text, counts[j]!);
+    }
+    for (let i = 0; i < aliases.length; i += 2) {
+      b.isl[aliases[i]!] = counts[aliases[i + 1]!]!;
+      if (!tok) b.note(aliases[i]!, NoteMetric.isl, failure);
+    }
+    inputs.length = at.length = metric.length = aliases.length = 0;
+    waiting.clear();
+    chars = 0;
+  };
+  const job = (k: number, m: Metric, input: CountableInput, size: number): void => {
+    at.push(k);
+    metric.push(m);
+    inputs.push(input);
+    chars += size;
+  };
+
+  const source = task.source;
+  const stream = source.kind === 'range' ? openRange(source.path, source) : once(Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
+  for await (const lines of readLines(stream)) {
+    for (const line of lines) {
+      b.bytes += line.bytes + 1;
+      const decoded = decodeLogLine(line);
+      if (!decoded.ok) {
+        b.addCorrupt(decoded.reason);
+        continue;
+      }
+      const ev = decoded.event;
+      const k = b.addEvent(ev);
+      b.isl[k] = b.osl[k] = b.tpot[k] = NO_INPUT;
+      if (!task.tokenize) continue;
+      const data = ev.data;
+      // The same choices as the aggregator's (fireIsl, onComplete), minus its state.
+      if (ev.eventType === 'sample.issued' && data?.tag === 'PromptData' && data.tokenIdsCount === null) {
+        if (data.text) {
+          const known = prompts.get(data.text);
+          const queued = known === undefined ? waiting.get(data.text) : undefined;
+          if (known !== undefined) {
+            b.promptsReused++;
+            b.isl[k] = known;
+            if (!tok) b.note(k, NoteMetric.isl, failure);
+          } else if (queued !== undefined) {
+            b.promptsReused++;
+            aliases.push(k, queued);
+          } else {
+            waiting.set(data.text, inputs.length);
+            job(k, 'isl', { kind: 'text', text: data.text }, data.text.length);
+          }
+        } else if (data.messages !== null) {
+          const { messages, tools, chatTemplateKwargs, chatTemplate, toolChoice } = data;
+          job(k, 'isl', { kind: 'prompt', messages, tools, chatTemplateKwargs, chatTemplate, toolChoice }, 4096);
+        }
+      } else if (ev.eventType === 'sample.complete' && data?.tag === 'TextModelOutput') {
+        const osl = oslInput(data);
+        if (osl) job(k, 'osl', osl, inputSize(osl));
+        const tpot = tpotInput(data);
+        if (tpot) job(k, 'tpot', tpot, inputSize(tpot));
+      }
+      if (chars >= BATCH_CHARS) await flush();
+    }
+  }
+  await flush();
+  return b.finish();
+}
+
+async function* once(buf: Buffer): AsyncGenerator<Buffer> {
+  yield buf;
+}
+
+function inputSize(input: CountableInput): number {
+  if (input.kind === 'text') return input.text.length;
+  if (input.kind === 'message') return input.content.length + (input.reasoning?.length ?? 0) + 256;
+  return 4096;
+}
