@@ -30,7 +30,7 @@ export async function countBatch(inputs: readonly CountableInput[], text: TextCo
       continue;
     }
     if (input.kind === 'uncountable') {
-      note(input.note);
+      note(input.note, i);
       continue;
     }
     const plan: CountPlan = input.kind === 'message' ? template.planMessage(input) : template.planPrompt(input);
