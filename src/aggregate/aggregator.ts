@@ -2,7 +2,7 @@
 // event by event. Pure: no I/O. Token metrics leave as TokenJobs in the order the
 // reference enqueues them; the caller counts them and hands counts back with
 // applyCount, in job order.
-import type { EventRecord, PromptData } from '../model/events.js';
+import { TOO_DEEP_NOTE, type EventRecord, type PromptData } from '../model/events.js';
 import type { CountableInput } from '../model/inputs.js';
 import { tpotNs } from '../stats/tpot.js';
 import { FloatSeries, IntSeries } from '../stats/series.js';
@@ -291,6 +291,8 @@ export class Aggregator {
     }
     if (prompt.text) {
       this.push({ metric: 'isl', input: { kind: 'text', text: prompt.text }, sample });
+    } else if (prompt.tooDeep) {
+      this.push({ metric: 'isl', input: { kind: 'uncountable', note: TOO_DEEP_NOTE }, sample });
     } else if (prompt.messages !== null) {
       this.push({
         metric: 'isl',

@@ -1,8 +1,8 @@
 // How a completed output turns into token-counting inputs: the reference's
 // TextModelOutput helpers (core/types.py) and the OSL/TPOT trigger choices.
-import { Chunks, type OutputField, type TextModelOutput } from '../model/events.js';
+import { Chunks, TOO_DEEP_NOTE, type OutputField, type TextModelOutput } from '../model/events.js';
 import { type Json, type JsonObject, PyFloat } from '../model/json.js';
-import type { MessageInput, TextInput } from '../model/inputs.js';
+import type { MessageInput, TextInput, UncountableInput } from '../model/inputs.js';
 
 const isChunked = (calls: Json[]): boolean => Array.isArray(calls[0]);
 
@@ -41,7 +41,8 @@ export function mergeToolCalls(calls: Json[] | null): JsonObject[] | null {
 }
 
 /** OSL input: the chat-template path when reasoning or tool calls are present, else the output text. */
-export function oslInput(out: TextModelOutput): MessageInput | TextInput | null {
+export function oslInput(out: TextModelOutput): MessageInput | TextInput | UncountableInput | null {
+  if (out.tooDeep) return { kind: 'uncountable', note: TOO_DEEP_NOTE };
   if (truthy(out.reasoning) || (out.toolCalls && out.toolCalls.length > 0)) {
     return {
       kind: 'message',
@@ -55,7 +56,8 @@ export function oslInput(out: TextModelOutput): MessageInput | TextInput | null 
 }
 
 /** TPOT input: what was generated after the first streamed chunk. */
-export function tpotInput(out: TextModelOutput): MessageInput | TextInput | null {
+export function tpotInput(out: TextModelOutput): MessageInput | TextInput | UncountableInput | null {
+  if (out.tooDeep) return { kind: 'uncountable', note: TOO_DEEP_NOTE };
   const hasToolCalls = out.toolCalls !== null && out.toolCalls.length > 0;
   if (truthy(out.reasoning) || hasToolCalls) return messageAfterFirstChunk(out);
   // No reasoning and no tool calls: only a chunked output has a first chunk to drop.

@@ -2,7 +2,7 @@
 // config.yaml or a tokenizer may be a FIFO, a device, or far larger than any
 // real one. Each kind has a size limit; anything that is not a regular file,
 // or is over its limit, is refused with a one-line error before it is read.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { ReplayError } from './errors.js';
 
 /** What replay reads, and the most it will read of each (bytes). */
@@ -12,7 +12,7 @@ export const FILE_LIMITS = {
   'conventions.json': 64 << 20,
   'config.yaml': 8 << 20,
   'final_snapshot.json': 64 << 20,
-  'tokenizer.json': 1024 << 20,
+  'tokenizer.json': 256 << 20,
   'tokenizer_config.json': 64 << 20,
   'chat template': 8 << 20,
   '--run-config file': 8 << 20,
@@ -46,13 +46,14 @@ const mb = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(n >
  * the type and size are taken from the open descriptor, and reading stops at
  * the limit even if the file grows meanwhile.
  */
-export function readBounded(path: string, kind: FileKind): Buffer {
+export function readBounded(path: string, kind: FileKind, opts: { noFollow?: boolean } = {}): Buffer {
   const limit = FILE_LIMITS[kind];
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    if (code === 'ELOOP' && opts.noFollow) throw new ReplayError(`${path}: the ${kind} is a symbolic link; replay does not follow it here`, `give the ${kind} itself`);
     throw new ReplayError(`${path}: cannot read the ${kind} (${code})`, 'check the path and that the file is readable');
   }
   try {
@@ -75,6 +76,18 @@ export function readBounded(path: string, kind: FileKind): Buffer {
 }
 
 /** readBounded as UTF-8 text. */
-export function readBoundedText(path: string, kind: FileKind): string {
-  return readBounded(path, kind).toString('utf8');
+export function readBoundedText(path: string, kind: FileKind, opts: { noFollow?: boolean } = {}): string {
+  return readBounded(path, kind, opts).toString('utf8');
+}
+
+/** The file at `path` when it exists as a regular file (links followed), else an error naming what it is; null when absent. */
+export function regularFileOrNull(path: string, kind: FileKind | 'events log'): string | null {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return null;
+  }
+  if (!st.isFile()) throw new ReplayError(`${path}: the ${kind} is ${fileTypeName(st)}, not a regular file`, `give a regular ${kind} file`);
+  return path;
 }

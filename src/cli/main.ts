@@ -11,7 +11,7 @@ import { loadComparison } from '../commands/compare.js';
 import { writeAtomic } from '../base/atomic.js';
 import { escapeControls } from '../base/terminal.js';
 import { recompute } from '../commands/recompute.js';
-import { formatRescue } from '../summary/rescue.js';
+import { formatInPlace, formatRescue } from '../summary/rescue.js';
 import { REPLAY_VERSION } from '../base/version.js';
 import { parseTableFormats } from '../output/tableFormats.js';
 import { progressReporter } from './progress.js';
@@ -105,12 +105,12 @@ export async function main(argv: string[]): Promise<number> {
           onProgress: progress?.update,
         });
         progress?.done();
-        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-        if (!args.quiet) process.stdout.write(`${renderSummary(result.summary as { [k: string]: PyJson })}\n\n`);
+        for (const w of result.warnings) process.stderr.write(`warning: ${escapeControls(w)}\n`);
+        if (!args.quiet) process.stdout.write(`${escapeLines(renderSummary(result.summary as { [k: string]: PyJson }))}\n\n`);
         // Always, even with --quiet: where the outputs went.
-        process.stdout.write(`wrote ${result.outDir}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
-        if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${formatRescue(result.rescue)}`);
-        if (result.backupPath) process.stdout.write(`replaced the original summary; backup: ${result.backupPath}\n`);
+        process.stdout.write(`wrote ${escapeControls(result.outDir)}${sep} (result_summary.json, replay_manifest.json, tables, charts)\n`);
+        if (result.rescue && (!args.quiet || result.rescue.originalProblems.length > 0)) process.stdout.write(`\n${escapeLines(formatRescue(result.rescue))}`);
+        if (result.inPlace) process.stdout.write(escapeLines(formatInPlace(result.inPlace)));
         exitCode = result.summary['complete'] === true ? EXIT.complete : EXIT.incomplete;
       },
     );
@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       const { formatCheckReport } = await import('./checkTokenizerText.js');
       const report = await runCheckTokenizer(args.input, args.tokenizer, args.against);
       if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(formatCheckReport(report));
+      else process.stdout.write(escapeLines(formatCheckReport(report)));
       exitCode = report.mismatches.length === 0 ? EXIT.complete : EXIT.incomplete;
     },
   );
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
         const shown = r.skipped.map((s) => `line ${s.line}: ${escapeControls(s.reason)}`).join('; ');
         process.stderr.write(`warning: ${r.skippedCount} line(s) skipped (${shown}${r.skippedCount > r.skipped.length ? '; …' : ''})\n`);
       }
-      process.stdout.write(`${r.text}\n`);
+      process.stdout.write(`${escapeLines(r.text)}\n`);
       if (args.json) writeAtomic(args.json, r.json);
     },
   );
@@ -176,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
     (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'replay output directory (or a run directory holding replay/)' }),
     async (args) => {
       const { writeReport } = await import('../commands/report.js');
-      process.stdout.write(`wrote ${await writeReport(args.dir)}\n`);
+      process.stdout.write(`wrote ${escapeControls(await writeReport(args.dir))}\n`);
     },
   );
   parser.command(
@@ -194,16 +194,16 @@ export async function main(argv: string[]): Promise<number> {
       const inputs = args.inputs as string[];
       if (inputs.length < 2) throw new ReplayError('compare needs at least two summaries', 'replay compare A B [...]');
       const cmp = loadComparison(inputs, { labels: (args.label as string[] | undefined) ?? [], baseline: args.baseline, order: args.order });
-      for (const w of cmp.warnings) process.stderr.write(`warning: ${w}\n`);
-      for (const [i, r] of cmp.runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${r.file} is incomplete: ${r.problems.join('; ')}\n`);
+      for (const w of cmp.warnings) process.stderr.write(`warning: ${escapeControls(w)}\n`);
+      for (const [i, r] of cmp.runs.entries()) if (!r.complete) process.stderr.write(`warning: #${i + 1} ${escapeControls(r.file)} is incomplete: ${escapeControls(r.problems.join('; '))}\n`);
       const { runs, rows, baseline, order } = cmp;
-      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows, points: sweepPoints(runs, cmp.summaries) }, null, 2)}\n` : formatCompare(runs, rows, baseline));
+      process.stdout.write(args.json ? `${JSON.stringify({ inputs, order, baseline, runs, rows, points: sweepPoints(runs, cmp.summaries) }, null, 2)}\n` : escapeLines(formatCompare(runs, rows, baseline)));
       if (args.report) {
         const { buildComparePage } = await import('../commands/compare.js');
         const page = await buildComparePage(cmp);
         writeAtomic(args.report, page.html);
-        for (const note of page.notes) process.stderr.write(`note: ${note}\n`);
-        if (!args.json) process.stdout.write(`wrote ${args.report}\n`);
+        for (const note of page.notes) process.stderr.write(`note: ${escapeControls(note)}\n`);
+        if (!args.json) process.stdout.write(`wrote ${escapeControls(args.report)}\n`);
       }
     },
   );
@@ -211,10 +211,13 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     if (err instanceof ReplayError) {
-      process.stderr.write(`replay: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
+      process.stderr.write(`replay: ${escapeControls(err.message)}${err.hint ? `\n  ${escapeControls(err.hint)}` : ''}\n`);
       return err.exitCode;
     }
     throw err;
   }
   return exitCode;
 }
+
+/** Multi-line console text with each line's control characters escaped (the line breaks kept). */
+const escapeLines = (text: string): string => text.split('\n').map(escapeControls).join('\n');

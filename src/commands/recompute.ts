@@ -1,6 +1,7 @@
 // `replay recompute`: settle the run's settings, replay its log, write the
 // corrected summary, the tables and charts, and the manifest of how.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { checkOutputDir, writeAtomic } from '../base/atomic.js';
 import { ReplayError } from '../base/errors.js';
 import { threadCpuSeconds } from '../base/cpus.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
@@ -11,17 +12,16 @@ import { DEFAULT_TABLE_FORMATS, type TableFormat } from '../output/tableFormats.
 import type { ReplayDiagnostics, ReplayOptions } from '../pipeline/replay.js';
 import { splittable } from '../read/open.js';
 import { chooseCounter, type MakeCounter } from '../run/counter.js';
-import { buildManifest, type ReplayManifest } from '../run/manifest.js';
+import { buildManifest, manifestJson, type ReplayManifest } from '../run/manifest.js';
 import { writeRunOutputs } from '../run/outputs.js';
 import { replayRun } from '../run/replayRun.js';
 import { defaultOutDir, locateRun, readConfigYaml, readOriginalSummary } from '../run/runDir.js';
 import { settingsRecord, settleRunSettings, streamingOf, type SettingFlags } from '../run/settings.js';
 import type { Settled } from '../run/tokenizerSetting.js';
 import { notCounted, replayWarnings } from '../run/warnings.js';
-import { diffSummaries, pendingTasksOf, replaceInPlace, type RescueReport } from '../summary/rescue.js';
+import { diffSummaries, pendingTasksOf, readInPlaceOriginal, replaceInPlace, type InPlaceResult, type RescueReport } from '../summary/rescue.js';
+import { previousRescueBaseline } from '../summary/rescueBaseline.js';
 import { buildSummary, type Summary } from '../summary/summary.js';
-import { writeAtomic } from '../base/atomic.js';
-import { manifestJson } from '../run/manifest.js';
 import { prepareAnalyses, writeAnalyses, type AnalysesFlags } from './analyses.js';
 
 export interface RecomputeOptions extends SettingFlags {
@@ -59,8 +59,8 @@ export interface RecomputeResult {
   originalSummary: Record<string, PyJson> | null;
   /** Original vs corrected, when the run had its own summary. */
   rescue: RescueReport | null;
-  /** Where the original was backed up, with --in-place. */
-  backupPath: string | null;
+  /** What --in-place did (null without it). */
+  inPlace: InPlaceResult | null;
   manifest: ReplayManifest;
 }
 
@@ -74,6 +74,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   // Before a tokenizer is looked for: a summary or a text file passed by mistake is said as such.
   const notALog = files.events === '-' || !splittable(files.events) ? null : sniffNotALog(files.events);
   if (notALog) throw notALog;
+  // Where the outputs go is checked before any work: a link planted there is refused, a read-only place said so.
+  const outDir = resolve(opts.out ?? defaultOutDir(files)!);
+  checkOutputDir(outDir);
+  if (opts.inPlace && files.originalSummary) readInPlaceOriginal(files.originalSummary);
   const config = files.configYaml ? readConfigYaml(files.configYaml) : null;
   const original = files.originalSummary ? readOriginalSummary(files.originalSummary) : null;
   const settings = settleRunSettings(opts, config, original?.raw ?? null, files.runDir);
@@ -84,7 +88,6 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const warnings = counting.warnings;
   const settled = Date.now();
 
-  const outDir = resolve(opts.out ?? defaultOutDir(files)!);
   const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
@@ -116,7 +119,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   });
   warnings.push(...replayWarnings(files.events, diag, agg.duplicateStarts));
 
-  const rescue = original ? diffSummaries(original.raw, summary, pendingTasksOf(files.runDir)) : null;
+  // A summary an earlier --in-place already corrected is compared with the original it backed up, so the
+  // manifest keeps saying what that rescue changed.
+  const baseline = original && files.originalSummary ? previousRescueBaseline(outDir, files.originalSummary, summary) : null;
+  const rescue = original ? { ...diffSummaries(baseline?.raw ?? original.raw, summary, pendingTasksOf(files.runDir)), ...(baseline ? { comparedWith: baseline.path } : {}) } : null;
   if (opts.inPlace && !files.originalSummary) {
     chunkWriter?.abort();
     throw new ReplayError(`--in-place: ${files.runDir ?? files.events} has no performance/result_summary.json to replace`, 'drop --in-place, or point replay at the run directory');
@@ -133,6 +139,12 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     manifest.outputs.files.push(...(await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: settings.tokenizer.value, backend })));
     writeAtomic(resolve(outDir, 'replay_manifest.json'), manifestJson(manifest));
   }
-  const backupPath = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
-  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings: settingsSeen, warnings, originalSummary: raw ?? null, rescue, backupPath, manifest };
+  const inPlace = opts.inPlace ? replaceInPlace(files.originalSummary!, summary) : null;
+  if (inPlace) {
+    // The original is replaced only once every output is written; the manifest then says what was done.
+    const kept = baseline && !inPlace.replaced ? baseline.path : inPlace.backup;
+    manifest.in_place = { summary: resolve(files.originalSummary!), replaced: inPlace.replaced, backup: kept && resolve(kept), backup_made: inPlace.backupMade, original_sha256: baseline?.sha256 ?? inPlace.originalSha256, corrected_sha256: inPlace.correctedSha256 };
+    writeAtomic(join(outDir, 'replay_manifest.json'), manifestJson(manifest));
+  }
+  return { summary, summaryPath, outDir, diagnostics: diag, aggregator: agg, settings: settingsSeen, warnings, originalSummary: raw ?? null, rescue, inPlace, manifest };
 }

@@ -2,12 +2,12 @@
 // rejecting exactly what the reference's msgspec decoder does (SPEC §1).
 // A rejected line yields a reason; the caller counts and reports it.
 import type { Json, JsonObject } from '../model/json.js';
-import { Chunks, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
+import { Chunks, STRUCTURE_DEPTH_LIMIT, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
 import { hasIntegralFloat, parseJsonKeepFloats } from '../py/json.js';
 import type { Line } from '../read/lines.js';
 import { decodeChunkLine } from './chunkLine.js';
 import { decodeCompleteLine } from './completeLine.js';
-import { scanArrayElements, scanObjectMembers } from './jsonScan.js';
+import { nestsDeeperThan, scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
@@ -33,7 +33,38 @@ const reject = (reason: string): never => {
 };
 
 const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
-const INT_ARRAY = /^\[\s*(?:-?(?:0|[1-9]\d*)\s*(?:,\s*-?(?:0|[1-9]\d*)\s*)*)?\]$/;
+
+/**
+ * Whether the raw JSON array text `span` holds integer literals only. A loop, not a
+ * regular expression: the backtracking of one over a prompt of millions of ids
+ * overflows V8's regexp stack.
+ */
+function isIntArray(span: string): boolean {
+  const n = span.length;
+  let i = 0;
+  const ws = (): void => {
+    while (i < n && (span.charCodeAt(i) === 0x20 || span.charCodeAt(i) === 0x0a || span.charCodeAt(i) === 0x0d || span.charCodeAt(i) === 0x09)) i++;
+  };
+  if (span.charCodeAt(i) !== 0x5b) return false;
+  i++;
+  ws();
+  if (span.charCodeAt(i) === 0x5d) return i + 1 === n;
+  for (;;) {
+    if (span.charCodeAt(i) === 0x2d) i++;
+    const first = span.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) {
+      i++;
+      while (i < n && span.charCodeAt(i) >= 0x30 && span.charCodeAt(i) <= 0x39) i++;
+    } else return false;
+    ws();
+    const c = span.charCodeAt(i);
+    if (c === 0x5d) return i + 1 === n;
+    if (c !== 0x2c) return false;
+    i++;
+    ws();
+  }
+}
 
 /** Decodes a line read from the log: chunk and output lines in the writer's form straight from their bytes, the rest from their text. */
 export function decodeLogLine(line: Line): DecodeResult {
@@ -49,7 +80,7 @@ export function decodeLine(line: string): DecodeResult {
     return { ok: true, event: decodeSlow(line) };
   } catch (err) {
     if (err instanceof Reject) return { ok: false, reason: err.message };
-    if (err instanceof SyntaxError) return { ok: false, reason: `not valid JSON (${err.message})` };
+    if (err instanceof SyntaxError) return { ok: false, reason: line.includes('\r{') ? 'lines end in CR only (classic Mac line endings): replay reads LF or CRLF' : `not valid JSON (${err.message})` };
     throw err;
   }
 }
@@ -86,6 +117,12 @@ function decodeSlow(line: string): EventRecord {
 
 function decodeData(data: Json | undefined, raw: string | undefined): EventData | null {
   const decoded = decodeDataValue(data, raw);
+  // Data nested beyond any real chat (and the reference's recursion limit) is dropped here, before
+  // anything recurses over it; the sample keeps its timings and its token counts are noted as not counted.
+  if (decoded && raw !== undefined && needsStructure(decoded) && nestsDeeperThan(raw, STRUCTURE_DEPTH_LIMIT)) {
+    if (decoded.tag === 'PromptData') return { ...decoded, messages: null, tools: null, chatTemplateKwargs: null, toolChoice: null, tooDeep: true };
+    if (decoded.tag === 'TextModelOutput') return { ...decoded, toolCalls: null, tooDeep: true };
+  }
   // Structured fields go through chat templates, which print numbers back:
   // keep integral floats (1.0) floats, as Python does.
   if (decoded && raw !== undefined && needsStructure(decoded) && hasIntegralFloat(raw)) {
@@ -140,7 +177,7 @@ function decodePrompt(arr: Json[], raw: string): PromptData {
     if (!Array.isArray(tokenIds)) reject('PromptData.token_ids must be an array of integers');
     // Integer-ness needs the raw text (JSON.parse reads 1.0 as 1).
     const span = scanArrayElements(raw)[2];
-    if (span === undefined || !INT_ARRAY.test(span)) reject('PromptData.token_ids must hold integers only');
+    if (span === undefined || !isIntArray(span)) reject('PromptData.token_ids must hold integers only');
     tokenIdsCount = (tokenIds as Json[]).length;
   }
   return {

@@ -88,3 +88,17 @@ export function scanArrayElements(text: string): string[] {
   }
   return out;
 }
+
+/** Whether the raw JSON `text` nests containers more than `limit` deep (strings skipped; one linear pass). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) i = skipString(text, i) - 1;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}

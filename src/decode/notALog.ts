@@ -46,6 +46,7 @@ export function sniffNotALog(path: string): ReplayError | null {
   } finally {
     closeSync(fd);
   }
+  if (!head.includes('\n') && /\r\{"event_type"/.test(head)) return crOnly(path);
   if (head.includes('"event_type"')) return null;
   const lines = head.split('\n');
   // The last piece may be cut at the window's edge, unless the window is the whole file.
@@ -53,8 +54,13 @@ export function sniffNotALog(path: string): ReplayError | null {
   if (lines.some((l) => decodeLine(l.replace(/\r$/, '')).ok)) return null;
   if (isSummary(path)) return summaryError(path);
   const first = lines.findIndex((l) => l.trim() !== '');
-  const why = first < 0 ? 'only blank lines' : `line ${first + 1}: ${(decodeLine(lines[first]!) as { reason: string }).reason}`;
+  const why = lines.length === 0 ? `no line end in the first ${SNIFF_BYTES >> 20} MB` : first < 0 ? 'only blank lines' : `line ${first + 1}: ${(decodeLine(lines[first]!) as { reason: string }).reason}`;
   return new ReplayError(`${path}: not an event log (${why})`, HINT);
+}
+
+/** A log whose lines end in CR alone: it reads as one line. */
+export function crOnly(path: string): ReplayError {
+  return new ReplayError(`${path === '-' ? 'standard input' : path}: lines end in CR only (classic Mac line endings); replay reads LF or CRLF line endings`, "convert it first: tr '\\r' '\\n' < in > events.jsonl");
 }
 
 /** After a whole file was read and no line decoded as an event. */

@@ -22,7 +22,18 @@ export interface PromptData {
   chatTemplateKwargs: JsonObject | null;
   chatTemplate: string | null;
   toolChoice: string | JsonObject | null;
+  /** Set when messages/tools/kwargs nested beyond STRUCTURE_DEPTH_LIMIT: they were dropped, and the prompt is not counted. */
+  tooDeep?: true;
 }
+
+/**
+ * Nesting depth (of the event's data array) beyond which structured chat data is
+ * dropped at decoding: Python's recursion limit (1000) stops the reference before it,
+ * and the template interpreter's depth budget handles what lies below it, but the
+ * tokenizer pool's IPC (de)serialization overflows the stack near 2000 levels.
+ */
+export const STRUCTURE_DEPTH_LIMIT = 1600;
+export const TOO_DEEP_NOTE = `not counted: structured chat data nested more than ${STRUCTURE_DEPTH_LIMIT} levels deep (beyond the reference's recursion limit)`;
 
 /**
  * A streamed field, logged as the list of its chunks: how many, the first, and
@@ -53,6 +64,8 @@ export interface TextModelOutput {
   reasoning: OutputField | null;
   /** Either a list of call objects, or a list of per-chunk lists of partial calls. */
   toolCalls: Json[] | null;
+  /** Set when tool_calls nested beyond STRUCTURE_DEPTH_LIMIT: they were dropped, and OSL/TPOT are not counted. */
+  tooDeep?: true;
 }
 
 export interface ErrorData {

@@ -35,7 +35,13 @@ export interface PromptInput {
   toolChoice: string | JsonObject | null;
 }
 
-export type TokenizationInput = TokenIdsInput | TextInput | MessageInput | PromptInput;
+/** An input replay will not count (it says why, in a counted note): e.g. data nested too deep to render. */
+export interface UncountableInput {
+  kind: 'uncountable';
+  note: string;
+}
 
-/** Inputs that need a tokenizer (everything but pre-tokenized ids). */
-export type CountableInput = TextInput | MessageInput | PromptInput;
+export type TokenizationInput = TokenIdsInput | TextInput | MessageInput | PromptInput | UncountableInput;
+
+/** Inputs that go to a counter (everything but pre-tokenized ids). */
+export type CountableInput = TextInput | MessageInput | PromptInput | UncountableInput;

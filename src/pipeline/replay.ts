@@ -172,5 +172,7 @@ function inputChars(input: CountableInput): number {
       return input.content.length + (input.reasoning?.length ?? 0) + 256;
     case 'prompt':
       return 4096;
+    case 'uncountable':
+      return 0;
   }
 }

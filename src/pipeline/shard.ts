@@ -4,6 +4,7 @@
 // Every countable input of every line is counted (prompts once per shard): a
 // count depends only on the line and the tokenizer, so the shard needs no
 // aggregator state, and the reducer uses the counts the reference would ask for.
+import { TOO_DEEP_NOTE } from '../model/events.js';
 import { NO_INPUT } from '../aggregate/aggregator.js';
 import { oslInput, tpotInput } from '../aggregate/outputParts.js';
 import { decodeLogLine } from '../decode/events.js';
@@ -103,6 +104,8 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
             waiting.set(data.text, inputs.length);
             job(k, 'isl', { kind: 'text', text: data.text }, data.text.length);
           }
+        } else if (data.tooDeep) {
+          job(k, 'isl', { kind: 'uncountable', note: TOO_DEEP_NOTE }, 0);
         } else if (data.messages !== null) {
           const { messages, tools, chatTemplateKwargs, chatTemplate, toolChoice } = data;
           job(k, 'isl', { kind: 'prompt', messages, tools, chatTemplateKwargs, chatTemplate, toolChoice }, 4096);
@@ -127,5 +130,6 @@ async function* once(buf: Buffer): AsyncGenerator<Buffer> {
 function inputSize(input: CountableInput): number {
   if (input.kind === 'text') return input.text.length;
   if (input.kind === 'message') return input.content.length + (input.reasoning?.length ?? 0) + 256;
+  if (input.kind === 'uncountable') return 0;
   return 4096;
 }

@@ -9,6 +9,15 @@ import type { Readable } from 'node:stream';
 
 /** Longest line kept in memory; longer lines are reported, not decoded (V8 strings top out near 512 MiB). */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+/**
+ * Reading stops with NoLineEnd when the first line runs past MAX_LINE_BYTES, or a later
+ * one past this: /dev/zero behind a pipe, or a file of NULs, is no log, and would
+ * otherwise be read forever.
+ */
+export const GIVE_UP_LINE_BYTES = 1024 * 1024 * 1024;
+
+/** The stream has no line end where a log must have one; the message says where. */
+export class NoLineEnd extends Error {}
 
 export class Line {
   private decoded: string | null | undefined;
@@ -83,6 +92,8 @@ export async function* readLines(stream: Readable | AsyncIterable<Buffer>): Asyn
       const rest = chunk.length - start;
       partBytes += rest;
       if (partBytes > MAX_LINE_BYTES) {
+        if (lineNo === 0) throw new NoLineEnd(`no line end in the first ${MAX_LINE_BYTES >> 20} MB: not an event log`);
+        if (partBytes > GIVE_UP_LINE_BYTES) throw new NoLineEnd(`line ${lineNo + 1}: no line end within ${GIVE_UP_LINE_BYTES >> 20} MB: not an event log from here on`);
         oversized = true;
         parts = [];
       } else if (!oversized) {

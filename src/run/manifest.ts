@@ -3,7 +3,7 @@
 // replay read, warnings, the rescue diff, timings and the files written.
 import { threadCpuSeconds } from '../base/cpus.js';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../base/files.js';
 import { resolve } from 'node:path';
 import { REPLAY_VERSION } from '../base/version.js';
 import type { BackendChoice } from '../model/counting.js';
@@ -44,6 +44,8 @@ export interface ReplayManifest {
   reached_session_ended: boolean;
   tokenization: Record<string, unknown>;
   rescue: RescueReport | null;
+  /** What --in-place did: the summary replaced, its backup (made now or found), the hashes before and after. */
+  in_place: Record<string, unknown> | null;
   warnings: string[];
   wall_time_s: number;
   /** Where the wall time went: settings, reading and counting (the tokenizer loads meanwhile), writing the outputs. */
@@ -85,6 +87,7 @@ export function buildManifest(m: ManifestInputs): ReplayManifest {
     reached_session_ended: diag.reachedEnded,
     tokenization: { jobs: diag.tokenJobs, counted: diag.tokenJobsCounted, not_counted: notCounted(diag), tokens: diag.tokensCounted, prompts_reused: diag.promptsReused, notes: diag.countNotes, template_fallbacks: templateFallbacks(diag.countNotes) },
     rescue: m.rescue,
+    in_place: null,
     warnings: m.warnings,
     wall_time_s: 0,
     phases_s: { start: (m.times.settled - m.times.started) / 1000, replay: (m.times.replayed - m.times.settled) / 1000, outputs: 0 },
@@ -122,5 +125,5 @@ function chatTemplateManifest(chat: ChatSetup): Record<string, unknown> {
 }
 
 function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readBounded(path, 'tokenizer.json')).digest('hex');
 }

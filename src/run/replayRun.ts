@@ -1,6 +1,7 @@
 // One replay of a run's log: its input opened and hashed, replayed through the
 // chosen counter (and the chunks table, if asked), the counter and decode
 // threads closed whatever happens, and failures said as one-line errors.
+import { NoLineEnd } from '../read/lines.js';
 import { ReplayError } from '../base/errors.js';
 import { notALogError } from '../decode/notALog.js';
 import { warmCharts } from '../output/charts.js';
@@ -62,6 +63,7 @@ export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
   } catch (err) {
     o.chunks?.abort();
     const e = err as NodeJS.ErrnoException;
+    if (err instanceof NoLineEnd) throw new ReplayError(`${o.events === '-' ? 'standard input' : o.events}: ${e.message}`, 'give the events.jsonl of a benchmark run, or its run directory');
     if (e.code) throw new ReplayError(`${o.events}: ${e.message}`, 'check the path and that the file is readable');
     throw err;
   } finally {

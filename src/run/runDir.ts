@@ -1,6 +1,7 @@
 // Locate a run's files and read the settings it was made with: config.yaml and
 // the original performance/result_summary.json.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { fileTypeName, readBoundedText } from '../base/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parsePyJson } from '../py/json.js';
@@ -31,6 +32,9 @@ export function locateRun(input: string): RunFiles {
   } else {
     runDir = dirname(input);
   }
+  // A pipe is a log being streamed (replay recompute <(zcat ...)); a device or socket is not a log.
+  const st = statSync(events);
+  if (!st.isFile() && !st.isFIFO()) throw new ReplayError(`${events}: ${fileTypeName(st)}, not an event log`, 'give an events.jsonl or a run directory');
   const configYaml = join(runDir, 'config.yaml');
   const summary = join(runDir, 'performance', 'result_summary.json');
   const hasRunFiles = existsSync(configYaml) || existsSync(summary) || LOG_NAMES.includes(basename(events));
@@ -74,8 +78,9 @@ const obj = (v: unknown): Obj | null => (v !== null && typeof v === 'object' && 
 export function readConfigYaml(path: string): RunConfig {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'), { intAsBigInt: true });
+    doc = parseYaml(readBoundedText(path, 'config.yaml'), { intAsBigInt: true });
   } catch (err) {
+    if (err instanceof ReplayError) throw err;
     throw new ReplayError(`${path}: config.yaml does not parse (${(err as Error).message.split('\n')[0]})`, 'fix the file or pass the settings as flags (--streaming, --run-config, --tokenizer)');
   }
   const root = obj(doc) ?? {};
@@ -125,9 +130,11 @@ export interface OriginalSummary {
   raw: Record<string, PyJson>;
 }
 
+/** The run's own summary; null when it does not parse (a damaged run is what replay rescues). Not a regular file, or too big: an error. */
 export function readOriginalSummary(path: string): OriginalSummary | null {
+  const text = readBoundedText(path, 'result_summary.json');
   try {
-    const parsed = parsePyJson(readFileSync(path, 'utf8'));
+    const parsed = parsePyJson(text);
     return obj(parsed) ? { raw: parsed as Record<string, PyJson> } : null;
   } catch {
     return null;

@@ -1,6 +1,6 @@
 // The run's settings, each settled once with where it came from: the flag,
 // else the original result_summary.json, else config.yaml, else a default.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../base/files.js';
 import { ReplayError } from '../base/errors.js';
 import type { PyJson } from '../model/json.js';
 import { parsePyJson } from '../py/json.js';
@@ -69,7 +69,7 @@ function settle<T>(flag: T | undefined, flagName: string, sources: Array<[T | un
 
 function settleRunConfig(flag: string | undefined, original: Record<string, PyJson> | null, config: RunConfig | null): Settled<PyJson> {
   if (flag !== undefined) {
-    const text = flag.startsWith('@') ? readFileSync(flag.slice(1), 'utf8') : flag;
+    const text = flag.startsWith('@') ? readBoundedText(flag.slice(1), '--run-config file') : flag;
     try {
       return { value: parsePyJson(text), source: '--run-config' };
     } catch (err) {

@@ -1,10 +1,12 @@
 // Rescue: compare the run's original summary with the corrected one, say
 // plainly what was wrong with it, and optionally put the corrected one in its
 // place (after a backup).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../base/atomic.js';
+import { ReplayError } from '../base/errors.js';
+import { fileTypeName, readBoundedText, readBounded } from '../base/files.js';
 import { toPyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
 import { SCALAR_METRICS, SERIES_METRICS, TIME_SERIES_KEYS } from './metrics.js';
@@ -23,6 +25,8 @@ export interface RescueReport {
   /** Why the original could not be trusted; empty when it was complete. */
   originalProblems: string[];
   changes: FieldChange[];
+  /** Where the original values came from when not the run's summary: the backup an earlier --in-place made. */
+  comparedWith?: string;
 }
 
 type Dict = { [k: string]: PyJson | undefined };
@@ -74,7 +78,7 @@ export function pendingTasksOf(runDir: string | null): number | null {
   const path = join(runDir, 'metrics', 'final_snapshot.json');
   if (!existsSync(path)) return null;
   try {
-    const snap = JSON.parse(readFileSync(path, 'utf8')) as { n_pending_tasks?: unknown };
+    const snap = JSON.parse(readBoundedText(path, 'final_snapshot.json')) as { n_pending_tasks?: unknown };
     return typeof snap.n_pending_tasks === 'number' ? snap.n_pending_tasks : null;
   } catch {
     return null;
@@ -105,14 +109,88 @@ export function formatRescue(r: RescueReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+export interface InPlaceResult {
+  /** The backup holding the original: made now, or found already holding the same bytes; null when nothing was replaced. */
+  backup: string | null;
+  /** Whether this run wrote the backup (false: it was already there, byte for byte). */
+  backupMade: boolean;
+  /** Whether the original was overwritten (false: it already was the corrected summary). */
+  replaced: boolean;
+  originalSha256: string;
+  correctedSha256: string;
+}
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The bytes of the run's summary that --in-place is to replace: a regular file,
+ * not a link (what a link points to is never copied into a backup, nor written over).
+ */
+export function readInPlaceOriginal(path: string): Buffer {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) throw new ReplayError(`--in-place: ${path} is a symbolic link; replay neither backs up nor overwrites what a link points to`, 'replace the link with the file itself, or drop --in-place');
+  if (st && !st.isFile()) throw new ReplayError(`--in-place: ${path} is ${fileTypeName(st)}, not a regular file`, 'drop --in-place');
+  return readBounded(path, 'result_summary.json', { noFollow: true });
+}
+
+/** Creates `path` holding `bytes`, failing (false) if anything is at that name, link or not. */
+function createExclusive(path: string, bytes: Uint8Array): boolean {
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  writeAtomic(tmp, bytes);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new ReplayError(`${path}: cannot write the backup (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'check the run directory is writable, or drop --in-place');
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Whether `path` is a regular file (not a link) holding exactly `bytes`. */
+function holds(path: string, bytes: Uint8Array): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== bytes.byteLength) return false;
+  try {
+    return readBounded(path, 'result_summary.json', { noFollow: true }).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Write the corrected summary over the original, after copying the original to
- * result_summary.json.orig-<sha8> beside it (an existing backup is never overwritten).
+ * result_summary.json.orig-<sha8> beside it. An existing file at that name is
+ * never overwritten: if it already holds these bytes it is the backup, else the
+ * next free name (.orig-<sha8>.1, ...) is taken. An original that already is the
+ * corrected summary is left as it is, with no new backup (a second --in-place).
  */
-export function replaceInPlace(originalPath: string, corrected: Dict): string {
-  const bytes = readFileSync(originalPath);
-  const backup = `${originalPath}.orig-${createHash('sha256').update(bytes).digest('hex').slice(0, 8)}`;
-  if (!existsSync(backup)) writeAtomic(backup, bytes);
-  writeAtomic(originalPath, toPyJson(corrected as PyJson));
-  return backup;
+export function replaceInPlace(originalPath: string, corrected: Dict): InPlaceResult {
+  const bytes = readInPlaceOriginal(originalPath);
+  const text = Buffer.from(toPyJson(corrected as PyJson), 'utf8');
+  const base = { originalSha256: sha256(bytes), correctedSha256: sha256(text) };
+  if (bytes.equals(text)) return { backup: null, backupMade: false, replaced: false, ...base };
+  const stem = `${originalPath}.orig-${base.originalSha256.slice(0, 8)}`;
+  let backup: string | null = null;
+  let made = false;
+  for (let i = 0; i < 100 && backup === null; i++) {
+    const name = i === 0 ? stem : `${stem}.${i}`;
+    if (holds(name, bytes)) backup = name;
+    else if (createExclusive(name, bytes)) {
+      backup = name;
+      made = true;
+    }
+  }
+  if (backup === null) throw new ReplayError(`--in-place: ${stem} and 99 further names are taken; the original was not replaced`, 'move old backups away');
+  // The original is checked again just before it is replaced: still a regular file, still the bytes backed up.
+  if (!readInPlaceOriginal(originalPath).equals(bytes)) throw new ReplayError(`--in-place: ${originalPath} changed while replay ran; not replaced (backup of the earlier bytes: ${backup})`, 'run again');
+  writeAtomic(originalPath, text);
+  return { backup, backupMade: made, replaced: true, ...base };
+}
+
+/** The console line for an --in-place result (only what was done). */
+export function formatInPlace(r: InPlaceResult): string {
+  if (!r.replaced) return 'the original summary already is the corrected one: left as it is, no new backup\n';
+  return r.backupMade ? `replaced the original summary; backup: ${r.backup}\n` : `replaced the original summary; its backup was already there: ${r.backup}\n`;
 }

@@ -29,6 +29,10 @@ export async function countBatch(inputs: readonly CountableInput[], text: TextCo
       slot[i] = texts.push(input.text) - 1;
       continue;
     }
+    if (input.kind === 'uncountable') {
+      note(input.note, i);
+      continue;
+    }
     const plan: CountPlan = input.kind === 'message' ? template.planMessage(input) : template.planPrompt(input);
     if ('error' in plan) {
       note(plan.error, i);

@@ -6,7 +6,7 @@
 //   native  the Rust binding (`tokenizers`, the reference's own library);
 //   js      the pure-JS Tokenizers.js.
 // `auto` (the default) is bpe when the tokenizer is in the form it supports, else native.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../base/files.js';
 import { createRequire } from 'node:module';
 import { compileBpeCounter, Unsupported, type BpeCounter } from './bpe/counter.js';
 import { toWellFormed } from './wellFormed.js';
@@ -98,7 +98,7 @@ export async function loadTextCounter(
   if (backend === 'native') return loadNative(tokenizerJsonPath, null);
   if (backend === 'bpe' || backend === 'auto') {
     try {
-      const json = JSON.parse(readFileSync(tokenizerJsonPath, 'utf8')) as Parameters<typeof compileBpeCounter>[0];
+      const json = JSON.parse(readBoundedText(tokenizerJsonPath, 'tokenizer.json')) as Parameters<typeof compileBpeCounter>[0];
       return new BpeTextCounter(compileBpeCounter(json), tokenizerJsonPath);
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
@@ -109,7 +109,7 @@ export async function loadTextCounter(
   const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
     Tokenizer: new (json: object, config: object) => JsTokenizer;
   };
-  const json = JSON.parse(readFileSync(tokenizerJsonPath, 'utf8')) as object;
-  const config = tokenizerConfigPath ? (JSON.parse(readFileSync(tokenizerConfigPath, 'utf8')) as object) : {};
+  const json = JSON.parse(readBoundedText(tokenizerJsonPath, 'tokenizer.json')) as object;
+  const config = tokenizerConfigPath ? (JSON.parse(readBoundedText(tokenizerConfigPath, 'tokenizer_config.json')) as object) : {};
   return new JsTextCounter(new Tokenizer(json, config));
 }

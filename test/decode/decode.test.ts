@@ -239,13 +239,31 @@ describe('readLines', () => {
     const chunk = Buffer.alloc(16 << 20, 0x61);
     const n = MAX_LINE_BYTES / chunk.length + 1;
     async function* gen() {
+      yield Buffer.from('[]\n');
       for (let i = 0; i < n; i++) yield chunk;
       yield Buffer.from('\n{}\n');
     }
     const lines: Line[] = [];
     for await (const b of readLines(gen())) lines.push(...b);
-    expect(lines[0]).toMatchObject({ no: 1, text: null, bytes: n * chunk.length });
-    expect(lines[0]!.error).toMatch(/line too long/);
-    expect(lines[1]!.text).toBe('{}');
+    expect(lines[0]!.text).toBe('[]');
+    expect(lines[1]).toMatchObject({ no: 2, text: null, bytes: n * chunk.length });
+    expect(lines[1]!.error).toMatch(/line too long/);
+    expect(lines[2]!.text).toBe('{}');
+  });
+
+  it('stops when the first line has no end within the limit (a pipe from /dev/zero is no log)', async () => {
+    const chunk = Buffer.alloc(16 << 20, 0);
+    let yielded = 0;
+    async function* endless() {
+      for (;;) {
+        yielded++;
+        yield chunk;
+      }
+    }
+    const read = async (): Promise<void> => {
+      for await (const b of readLines(endless())) void b;
+    };
+    await expect(read()).rejects.toThrow(/no line end in the first 256 MB/);
+    expect(yielded).toBe(MAX_LINE_BYTES / chunk.length + 1);
   });
 });
