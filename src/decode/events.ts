@@ -2,28 +2,14 @@
 // rejecting exactly what the reference's msgspec decoder does (SPEC §1).
 // A rejected line yields a reason; the caller counts and reports it.
 import type { Json, JsonObject } from '../model/json.js';
-import { Chunks, STRUCTURE_DEPTH_LIMIT, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
+import { Chunks, EVENT_TYPES, STRUCTURE_DEPTH_LIMIT, type EventData, type EventRecord, type EventType, type OutputField, type PromptData, type TextModelOutput } from '../model/events.js';
 import { hasIntegralFloat, parseJsonKeepFloats } from '../py/json.js';
 import type { Line } from '../read/lines.js';
 import { decodeChunkLine } from './chunkLine.js';
 import { decodeCompleteLine } from './completeLine.js';
 import { nestsDeeperThan, scanArrayElements, scanObjectMembers } from './jsonScan.js';
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
-  'session.started',
-  'session.ended',
-  'session.stop_loadgen',
-  'session.start_performance_tracking',
-  'session.stop_performance_tracking',
-  'sample.issued',
-  'sample.recv_first',
-  'sample.recv_non_first',
-  'sample.complete',
-  'error.generic',
-  'error.loadgen',
-  'error.session',
-  'error.client',
-]);
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 export type DecodeResult = { ok: true; event: EventRecord } | { ok: false; reason: string };
 
@@ -97,7 +83,7 @@ function decodeSlow(line: string): EventRecord {
   const eventType = obj['event_type'];
   if (eventType === undefined) reject('missing "event_type"');
   if (typeof eventType !== 'string') reject(`"event_type" must be a string, got ${typeName(eventType)}`);
-  if (!EVENT_TYPES.has(eventType as string)) reject(`unknown event type ${JSON.stringify(eventType)}`);
+  if (!KNOWN_EVENT_TYPES.has(eventType as string)) reject(`unknown event type ${JSON.stringify(eventType)}`);
 
   if (!('timestamp_ns' in obj)) reject('missing "timestamp_ns"');
   const tsRaw = raw.get('timestamp_ns')!;

@@ -12,6 +12,22 @@ export type SampleEvent = 'sample.issued' | 'sample.recv_first' | 'sample.recv_n
 export type ErrorEvent = 'error.generic' | 'error.loadgen' | 'error.session' | 'error.client';
 export type EventType = SessionEvent | SampleEvent | ErrorEvent;
 
+/** Every event type, in a fixed order (records index into it). */
+export const EVENT_TYPES: readonly EventType[] = [
+  'session.started',
+  'session.ended',
+  'session.stop_loadgen',
+  'session.start_performance_tracking',
+  'session.stop_performance_tracking',
+  'sample.issued',
+  'sample.recv_first',
+  'sample.recv_non_first',
+  'sample.complete',
+  'error.generic',
+  'error.loadgen',
+  'error.session',
+  'error.client',
+];
 
 export interface PromptData {
   tag: 'PromptData';

@@ -4,23 +4,8 @@
 // reducer reads each line back as the EventRecord the aggregator needs plus its
 // token counts (aggregator.ts EventCounts).
 import type { EventCounts } from '../aggregate/aggregator.js';
-import type { EventRecord, EventType } from '../model/events.js';
+import { EVENT_TYPES, type EventRecord } from '../model/events.js';
 
-export const EVENT_TYPES: readonly EventType[] = [
-  'session.started',
-  'session.ended',
-  'session.stop_loadgen',
-  'session.start_performance_tracking',
-  'session.stop_performance_tracking',
-  'sample.issued',
-  'sample.recv_first',
-  'sample.recv_non_first',
-  'sample.complete',
-  'error.generic',
-  'error.loadgen',
-  'error.session',
-  'error.client',
-];
 const TYPE_INDEX = new Map(EVENT_TYPES.map((t, i) => [t, i]));
 /** kind of a line the decoder rejected. */
 export const CORRUPT = 255;

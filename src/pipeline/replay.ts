@@ -33,6 +33,24 @@ export interface ReplayDiagnostics {
   countNotes: Record<string, number>;
 }
 
+/** Diagnostics before the first line is read. */
+export function emptyDiagnostics(): ReplayDiagnostics {
+  return {
+    linesRead: 0,
+    bytesRead: 0,
+    eventsReplayed: 0,
+    corruptLines: 0,
+    corruptExamples: [],
+    linesAfterEnded: 0,
+    reachedEnded: false,
+    tokenJobs: 0,
+    tokenJobsCounted: 0,
+    tokensCounted: 0,
+    promptsReused: 0,
+    countNotes: {},
+  };
+}
+
 export interface ReplayProgress {
   linesRead: number;
   bytesRead: number;
@@ -76,20 +94,7 @@ export async function replayLog(input: Readable | AsyncIterable<Buffer> | Decode
   const batchSize = opts.batchSize ?? 256;
   const maxInFlight = opts.maxInFlight ?? 4;
   const maxExamples = opts.maxCorruptExamples ?? 20;
-  const diag: ReplayDiagnostics = {
-    linesRead: 0,
-    bytesRead: 0,
-    eventsReplayed: 0,
-    corruptLines: 0,
-    corruptExamples: [],
-    linesAfterEnded: 0,
-    reachedEnded: false,
-    tokenJobs: 0,
-    tokenJobsCounted: 0,
-    tokensCounted: 0,
-    promptsReused: 0,
-    countNotes: {},
-  };
+  const diag = emptyDiagnostics();
   const progress: ReplayProgress = { linesRead: 0, bytesRead: 0, jobsCounted: 0, tokensCounted: 0 };
 
   let batch: TokenJob[] = [];

@@ -20,7 +20,7 @@ import { Line, MAX_LINE_BYTES } from '../read/lines.js';
 import { splitRanges } from '../read/ranges.js';
 import type { TokenizerPool } from '../tokens/pool/pool.js';
 import { CORRUPT, RecordsReader, type ShardRecords } from './records.js';
-import type { ReplayDiagnostics, ReplayProgress, ReplayResult } from './replay.js';
+import { emptyDiagnostics, type ReplayProgress, type ReplayResult } from './replay.js';
 import { runShard, type ShardTask } from './shard.js';
 
 export interface ShardedOptions {
@@ -55,20 +55,7 @@ export async function replaySharded(input: ShardedInput, opts: ShardedOptions): 
   const maxExamples = opts.maxCorruptExamples ?? 20;
   const pool = opts.pool;
   const workers = pool.workers;
-  const diag: ReplayDiagnostics = {
-    linesRead: 0,
-    bytesRead: 0,
-    eventsReplayed: 0,
-    corruptLines: 0,
-    corruptExamples: [],
-    linesAfterEnded: 0,
-    reachedEnded: false,
-    tokenJobs: 0,
-    tokenJobsCounted: 0,
-    tokensCounted: 0,
-    promptsReused: 0,
-    countNotes: {},
-  };
+  const diag = emptyDiagnostics();
   const progress: ReplayProgress = { linesRead: 0, bytesRead: 0, jobsCounted: 0, tokensCounted: 0 };
   const agg = new Aggregator({ streaming: opts.streaming, tokenize: true, chunkSink: opts.chunkSink }, () => {
     throw new Error('sharded replay: every job is counted in its shard');

@@ -4,12 +4,11 @@
 // error or warning, every chart goes live; hovering a mark shows its
 // tooltip; the wheel zooms. Expected numbers come from the log itself or the
 // reference's own summary. Screenshots go to test-artifacts/.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysesFiles } from '../../src/commands/analyses.js';
 import { recompute } from '../../src/commands/recompute.js';
 import { runSteadyState } from '../../src/commands/steadyState.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -140,8 +139,9 @@ describe('report.html of a golden case with every analysis beside it', () => {
     out = join(run, 'replay');
     const args = goldenArgs(CASE);
     const runConfig = args.find((a) => a.startsWith('--run-config='))!.slice('--run-config='.length);
-    const res = await recompute({ input: run, out, tokenizer: DEEPSEEK, workers: 0, streaming: true, earlyStopping: false, legacyLoadgenWindow: false, runConfig });
-    for (const f of analysesFiles({ aggregator: res.aggregator, summary: res.summary, flags: { slo: 'ttft=500ms,tpot=60ms', mlperf: '', metrics: true }, modelName: 'meta-llama/Llama-2-70b-chat-hf' })) writeFileSync(join(out, f.name), f.text);
+    // The analyses as `recompute --slo … --mlperf --openmetrics` writes them (mlperf's model from config.yaml).
+    await recompute({ input: run, out, tokenizer: DEEPSEEK, workers: 0, streaming: true, earlyStopping: false, legacyLoadgenWindow: false, runConfig, analyses: { slo: 'ttft=500ms,tpot=60ms', mlperf: '', openmetrics: true } });
+    for (const f of ['slo.json', 'mlperf.json', 'metrics.prom', 'metrics_p99.json']) expect(existsSync(join(out, f)), f).toBe(true);
     const steady = await runSteadyState({ input: join(run, 'events.jsonl'), datasetSize: 10, warmup: 1, tokenizer: DEEPSEEK });
     writeFileSync(join(out, 'steady_state.json'), steady.json);
     const rep = await replay(['report', run]);
