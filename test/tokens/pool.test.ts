@@ -77,7 +77,7 @@ describe('TokenizerPool', () => {
     await broken.close();
   });
 
-  it.runIf(process.platform === 'linux')('pins every thread of every worker to its CPU block, and the encoding runs off the JS thread', async () => {
+  it('pins every thread of every worker to its CPU block, and the encoding runs off the JS thread', async () => {
     const cpus = allowedCpus()!;
     const pool = await TokenizerPool.start({ ...FILES, workers: Math.min(2, cpus.length) });
     /** utime + stime of each thread of a process, in clock ticks. */
