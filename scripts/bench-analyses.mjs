@@ -15,7 +15,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distIndex = process.argv.indexOf('--dist');
 const DIST = distIndex > 0 ? process.argv[distIndex + 1] : join(ROOT, 'dist');
 const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
-const { SampleTable } = await dist('aggregate/sampleTable.js');
+// An older build (--dist) may predate aggregate's entry point exporting the table.
+const { SampleTable } = (await dist('aggregate/index.js')).SampleTable ? await dist('aggregate/index.js') : await dist('aggregate/sampleTable.js');
 // The old builds --dist measures have no analyze/index.js: the modules by name there.
 const analyze = await dist('analyze/index.js').catch(async () => ({
   ...(await dist('analyze/fromSampleTable.js')), ...(await dist('analyze/slo.js')), ...(await dist('analyze/mlperf.js')), ...(await dist('analyze/openmetrics.js')),

@@ -23,11 +23,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeLogLine } from '../dist/decode/events.js';
-import { readLines } from '../dist/read/lines.js';
-import { openLog } from '../dist/read/open.js';
-import { oslInput, tpotInput } from '../dist/aggregate/outputParts.js';
-import { cpuCount } from '../dist/base/cpus.js';
+import { decodeLogLine } from '../dist/decode/index.js';
+import { openLog, readLines } from '../dist/read/index.js';
+import { oslInput, tpotInput } from '../dist/aggregate/index.js';
+import { cpuCount } from '../dist/base/index.js';
 import { generate } from './gen-log.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
