@@ -23,10 +23,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeLogLine } from '../dist/decode/index.js';
-import { openLog, readLines } from '../dist/read/index.js';
-import { oslInput, tpotInput } from '../dist/aggregate/index.js';
 import { cpuCount } from '../dist/base/index.js';
+import { forTextSlices } from './bench-texts.mjs';
 import { generate } from './gen-log.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,33 +106,6 @@ async function runReplay(log, out) {
     workersCpu: p.childTicks / TICKS,
     peak,
   };
-}
-
-/** The texts replay counts (prompt text, output, output after its first chunk), in slices of ~64M characters. */
-const SLICE_CHARS = 64 << 20;
-async function forTextSlices(log, onSlice) {
-  let texts = [];
-  let chars = 0;
-  const flush = async () => {
-    if (texts.length) await onSlice(texts);
-    texts = [];
-    chars = 0;
-  };
-  const add = (t) => {
-    texts.push(t);
-    chars += t.length;
-  };
-  for await (const lines of readLines(openLog(log))) {
-    for (const l of lines) {
-      const d = decodeLogLine(l);
-      if (!d.ok || !d.event.data) continue;
-      const data = d.event.data;
-      if (data.tag === 'PromptData' && data.text) add(data.text);
-      if (data.tag === 'TextModelOutput') for (const input of [oslInput(data), tpotInput(data)]) if (input?.kind === 'text') add(input.text);
-    }
-    if (chars >= SLICE_CHARS) await flush();
-  }
-  await flush();
 }
 
 /** (b): native encodeBatch over each slice, batches of 256; only the encoding is timed. */

@@ -18,10 +18,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeLogLine } from '../dist/decode/index.js';
-import { openLog, readLines } from '../dist/read/index.js';
-import { oslInput, tpotInput } from '../dist/aggregate/index.js';
 import { cpuCount } from '../dist/base/index.js';
+import { forTextSlices } from './bench-texts.mjs';
 import { generate } from './gen-log.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,46 +77,6 @@ async function runReplay(log, out) {
   if (code !== 0) throw new Error(`replay exited ${code}`);
   const manifest = JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8'));
   return { seconds: (performance.now() - t0) / 1000, peakRss: peak, tokens: manifest.tokenization.tokens, promptsReused: manifest.tokenization.prompts_reused, workers: manifest.tokenizer.workers };
-}
-
-/**
- * The texts replay counts for a plain-text log (prompt, output, output after its first chunk),
- * handed to `onSlice` in slices of about SLICE_CHARS characters: (b) holds one slice at a time,
- * so its speed does not depend on the log's size (holding a whole 4 GB log's texts in one heap
- * slowed it down by half).
- */
-const SLICE_CHARS = 64 << 20;
-async function forTextSlices(log, onSlice) {
-  let texts = [];
-  let chars = 0;
-  let structured = 0;
-  const flush = async () => {
-    if (texts.length) await onSlice(texts);
-    texts = [];
-    chars = 0;
-  };
-  const add = (t) => {
-    texts.push(t);
-    chars += t.length;
-  };
-  for await (const lines of readLines(openLog(log))) {
-    for (const l of lines) {
-      const d = decodeLogLine(l);
-      if (!d.ok || !d.event.data) continue;
-      const data = d.event.data;
-      if (data.tag === 'PromptData' && data.text) add(data.text);
-      if (data.tag === 'TextModelOutput') {
-        for (const input of [oslInput(data), tpotInput(data)]) {
-          if (!input) continue;
-          if (input.kind === 'text') add(input.text);
-          else structured++;
-        }
-      }
-    }
-    if (chars >= SLICE_CHARS) await flush();
-  }
-  await flush();
-  return structured;
 }
 
 /** (b): native encodeBatch over each slice, in batches of 256; only the encoding is timed. */
