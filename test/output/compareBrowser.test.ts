@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compareCharts } from '../../src/output/compareReport.js';
 import { readRunCdfs } from '../../src/output/compare/samples.js';
 import type { Comparison } from '../../src/summary/compare.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, openOffline } from '../helpers/browser.js';
 import { replay, run } from '../helpers/cli.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -80,18 +80,7 @@ describe('compare page of a sweep', () => {
     expect(r.stderr).toContain('note: omitted: Pareto view: no run has both TPS and TPOT');
     const browser = await launchBrowser();
     try {
-      const tab = await browser.newPage();
-      const requests: string[] = [];
-      await tab.route('**/*', (route) => {
-        if (route.request().url().startsWith('file://')) return route.continue();
-        requests.push(route.request().url());
-        return route.abort();
-      });
-      const problems: string[] = [];
-      tab.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
-      tab.on('pageerror', (e) => problems.push(String(e)));
-      await tab.goto(`file://${degenerate}`);
-      await tab.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined);
+      const { page: tab, problems, requests } = await openOffline(browser, degenerate);
       expect(await tab.evaluate(() => document.documentElement.dataset['chartsRendered'])).toBe('1');
       expect(await tab.title()).toBe('replay compare');
       // The labels are text in the runs table, not elements.
@@ -111,18 +100,7 @@ describe('compare page of a sweep', () => {
     expect(html).not.toContain('demo/model-<b>');
     const browser = await launchBrowser();
     try {
-      const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const requests: string[] = [];
-      await tab.route('**/*', (route) => {
-        if (route.request().url().startsWith('file://')) return route.continue();
-        requests.push(route.request().url());
-        return route.abort();
-      });
-      const problems: string[] = [];
-      tab.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
-      tab.on('pageerror', (e) => problems.push(String(e)));
-      await tab.goto(`file://${page}`);
-      await tab.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined);
+      const { page: tab, problems, requests } = await openOffline(browser, page, { width: 1400, height: 1000 });
       expect(await tab.evaluate(() => document.documentElement.dataset['chartsRendered'])).toBe('7');
       expect(await tab.locator('.chart-fallback').count()).toBe(0);
       // The incomplete run is flagged in the tables.

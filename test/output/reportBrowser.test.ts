@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recompute } from '../../src/commands/recompute.js';
 import { runSteadyState } from '../../src/commands/steadyState.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, openOffline, type OfflinePage } from '../helpers/browser.js';
 import { replay } from '../helpers/cli.js';
 import { goldenArgs } from '../helpers/golden.js';
 
@@ -26,29 +26,8 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-interface Opened {
-  page: Page;
-  problems: string[];
-  requests: string[];
-}
-
 /** Opens `file` with every request but the page itself intercepted and refused; waits for the charts. */
-async function open(file: string): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url === `file://${file}`) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
-  await page.goto(`file://${file}`);
-  await page.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined, null, { timeout: 60_000 });
-  return { page, problems, requests };
-}
+const open = (file: string): Promise<OfflinePage> => openOffline(browser, file, { width: 1400, height: 1100 });
 
 /** Hovers each mark of chart `id` (selector inside its live view) and returns the tooltip texts seen. */
 async function tooltips(page: Page, id: string, marks: string, limit = 40, thin = false): Promise<string[]> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartFigure, escapeHtml, jsonForScript, prepareChart, renderPage } from '../../src/output/html/page.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, openOffline } from '../helpers/browser.js';
 
 describe('escaping', () => {
   it('escapes text and attribute values', () => {
@@ -53,18 +53,7 @@ describe('page shell', () => {
     writeFileSync(join(dir, 'p.html'), renderPage({ title: 't', body: chartFigure(chart), charts: [chart] }));
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
-      const requests: string[] = [];
-      await page.route('**/*', (route) => {
-        if (route.request().url().startsWith('file://')) return route.continue();
-        requests.push(route.request().url());
-        return route.abort();
-      });
-      const problems: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
-      page.on('pageerror', (e) => problems.push(String(e)));
-      await page.goto(`file://${join(dir, 'p.html')}`);
-      await page.waitForFunction(() => document.documentElement.dataset['chartsRendered'] !== undefined);
+      const { page, problems, requests } = await openOffline(browser, join(dir, 'p.html'));
       expect(await page.evaluate(() => document.documentElement.dataset['chartsRendered'])).toBe('1');
       expect(await page.locator('.chart-fallback').count()).toBe(0);
       // The second point, (2, 5): its tooltip lists its fields.
