@@ -1,8 +1,7 @@
 // Decoding on threads, range by range, replays a log exactly as decoding it on
 // the main thread does: same lines, bytes, corrupt lines (with their numbers),
 // events and per-sample metrics, on a log damaged throughout.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DecodeThreads } from '../../src/decode/parallel.js';
@@ -10,7 +9,7 @@ import { replayLog } from '../../src/pipeline/replay.js';
 import { openLog } from '../../src/read/open.js';
 import { InProcessCounter } from '../../src/tokens/inProcess.js';
 import { loadTokenizer } from '../../src/tokens/tokenizer.js';
-import { generate } from '../../scripts/gen-log.mjs';
+import { writeDamagedLog } from '../helpers/damagedLog.js';
 
 const DEEPSEEK = join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models');
 const pools = [1, 3].map((n) => new DecodeThreads(n));
@@ -19,26 +18,13 @@ afterAll(async () => {
 });
 
 /** A generated log with damage every 997 lines: bad JSON, invalid UTF-8, CRLF, a timestamp beyond 2^63, a blank line. */
-async function damagedLog(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'parallel-decode-'));
-  const clean = join(dir, 'clean.jsonl');
-  await generate({ samples: 300, seed: 21, out: clean, streaming: true, charsPerChunk: 8, outputChars: 600, reasoningFrac: 0.2, toolCallFrac: 0.05, warmup: 8, errorFrac: 0.02, retryFrac: 0.02, concurrency: 16, damage: true });
-  const lines = readFileSync(clean).toString('latin1').split('\n');
-  const damage = [
-    'not json at all',
-    '\xff\xfe{}',
-    '{"event_type":"sample.recv_non_first","timestamp_ns":99999999999999999999,"sample_uuid":"u","conversation_id":"","turn":null,"data":null}',
-    '',
-  ];
-  const out: string[] = [];
-  lines.forEach((l, i) => {
-    out.push(i % 997 === 500 ? `${l}\r` : l);
-    if (i % 997 === 0 && i > 0) out.push(damage[(i / 997) % damage.length]!);
+const damagedLog = (): Promise<string> =>
+  writeDamagedLog({
+    prefix: 'parallel-decode-',
+    generate: { samples: 300, seed: 21, streaming: true, charsPerChunk: 8, outputChars: 600, reasoningFrac: 0.2, toolCallFrac: 0.05, warmup: 8, errorFrac: 0.02, retryFrac: 0.02, concurrency: 16, damage: true },
+    every: 997,
+    crAt: 500,
   });
-  const log = join(dir, 'events.jsonl');
-  writeFileSync(log, Buffer.from(out.join('\n'), 'latin1'));
-  return log;
-}
 
 describe('decoding on threads', () => {
   it('replays a damaged log exactly as the main thread does, split into many ranges', async () => {

