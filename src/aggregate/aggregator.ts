@@ -187,6 +187,27 @@ export class Aggregator {
     }
   }
 
+  /**
+   * Replay `n` sample.recv_non_first events of one sample at once, as process()
+   * of each would: they are consecutive among the sample's events with no session
+   * event between them, `lastNs` is the last one's timestamp and `maxNs` the
+   * greatest. A later chunk changes only its sample's row, the chunk counts and the
+   * latest timestamp, none of which depends on the order of other samples' events.
+   * Without a chunk sink only (it wants every chunk).
+   */
+  processChunkRun(sampleUuid: string, lastNs: bigint, maxNs: bigint, n: number): boolean {
+    if (this.ended) return false;
+    if (this.sessionStartNs !== null && (this.latestNs === null || maxNs > this.latestNs)) this.latestNs = maxNs;
+    if (!sampleUuid) return true;
+    const row = this.rows.get(sampleUuid);
+    if (row) {
+      if (this.options.streaming) this.chunkDeltas += row.lastRecvNs !== null ? n : n - 1;
+      row.lastRecvNs = lastNs;
+    }
+    this.samples.noteChunks(sampleUuid, row?.sample, n);
+    return true;
+  }
+
   /** Hand back the count of a job from `emit` (counts < 0: not counted). */
   applyCount(job: TokenJob, count: number): void {
     if (count < 0) return;
@@ -214,6 +235,18 @@ export class Aggregator {
     if (this.sessionStartNs === null || this.latestNs === null) return 0n;
     const d = this.latestNs - this.sessionStartNs;
     return d > 0n ? d : 0n;
+  }
+
+  /** The zero of the tables' times: session.started, or the first issue when the log has none. */
+  get timeBaseNs(): bigint {
+    if (this.sessionStartNs !== null) return this.sessionStartNs;
+    let min: bigint | null = null;
+    const issued = this.samples.issuedNs;
+    for (let i = 0; i < issued.length; i++) {
+      const t = issued.get(i);
+      if (t !== null && (min === null || t < min)) min = t;
+    }
+    return min ?? 0n;
   }
 
   get trackedDurationNs(): bigint {

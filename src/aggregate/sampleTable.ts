@@ -95,6 +95,13 @@ export class SampleTable {
     }
   }
 
+  /** `n` later chunks of one sample at once (Aggregator.processChunkRun), as noteChunk of each without a sink. */
+  noteChunks(sampleUuid: string, trackedRow: number | undefined, n: number): void {
+    if (this.sink) throw new Error('chunk runs are folded only without a chunk sink');
+    const i = trackedRow ?? this.open.get(sampleUuid);
+    if (i !== undefined) this.chunks.set(i, this.chunks.get(i)! + n);
+  }
+
   noteError(ev: EventRecord, trackedRow: number | undefined): void {
     const i = trackedRow ?? (ev.sampleUuid ? this.open.get(ev.sampleUuid) : undefined);
     if (i === undefined) return;

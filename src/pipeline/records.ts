@@ -1,30 +1,44 @@
-// The compact form of a shard's decoded lines: one entry per line in columns
+// The compact form of a shard's decoded lines: one record per line in columns
 // (typed arrays, and every string of the shard packed into one), so a shard's
 // answer crosses the process boundary as a few buffers, never as texts. The
-// reducer reads each line back as the EventRecord the aggregator needs plus its
-// token counts (aggregator.ts EventCounts).
+// reducer reads each record back as the EventRecord the aggregator needs plus
+// its token counts (aggregator.ts EventCounts) — or, for a chunk run, as the
+// arguments of Aggregator.processChunkRun: one record for a sample's
+// consecutive sample.recv_non_first lines, so a streamed log costs the reducer
+// per sample, not per chunk.
 import type { EventCounts } from '../aggregate/aggregator.js';
 import { EVENT_TYPES, type EventRecord } from '../model/events.js';
 
 const TYPE_INDEX = new Map(EVENT_TYPES.map((t, i) => [t, i]));
 /** kind of a line the decoder rejected. */
 export const CORRUPT = 255;
+/** kind of a chunk run: `span` sample.recv_non_first lines of one sample (ts: the last one's timestamp, tsMax: the greatest). */
+export const CHUNK_RUN = 254;
 /** data tags. */
 const Tag = { None: 0, PromptData: 1, TextModelOutput: 2, ErrorData: 3 } as const;
 const TAGS = [null, 'PromptData', 'TextModelOutput', 'ErrorData'] as const;
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
+/** Whether a timestamp fits the ts column (others are kept as decimal strings). */
+export const inInt64 = (t: bigint): boolean => t >= INT64_MIN && t <= INT64_MAX;
+
 /** Token metric of a note. */
 export const NoteMetric = { isl: 0, osl: 1, tpot: 2 } as const;
 
 export interface ShardRecords {
+  /** Log lines of the shard (a chunk run stands for several). */
   lines: number;
+  records: number;
   /** Bytes of the lines, each with one byte for its line ending (as decodeStream counts). */
   bytes: number;
   kind: Uint8Array;
+  /** Lines each record stands for: 1, or a chunk run's length. */
+  span: Int32Array;
   /** Timestamps within int64; others in tsWideLine/tsWide (decimal strings). */
   ts: BigInt64Array;
+  /** A chunk run's greatest timestamp (other records: unused). */
+  tsMax: BigInt64Array;
   tsWideLine: Int32Array;
   tsWide: Int32Array;
   uuid: Int32Array;
@@ -47,7 +61,7 @@ export interface ShardRecords {
   noteLine: Int32Array;
   noteMetric: Uint8Array;
   noteReason: Int32Array;
-  /** Corrupt lines: how many, and the first ones (line within the shard, reason string index). */
+  /** Corrupt lines: how many, and the first ones (line within the shard from 0, reason string index). */
   corrupt: number;
   corruptLine: Int32Array;
   corruptReason: Int32Array;
@@ -62,8 +76,12 @@ export interface ShardRecords {
 export class RecordsBuilder {
   private n = 0;
   private cap = 1024;
+  /** Lines added so far (records, and the later lines of chunk runs). */
+  private lineCount = 0;
   kind = new Uint8Array(this.cap);
+  span = new Int32Array(this.cap);
   ts = new BigInt64Array(this.cap);
+  tsMax = new BigInt64Array(this.cap);
   uuid = new Int32Array(this.cap);
   conversation = new Int32Array(this.cap);
   turn = new Float64Array(this.cap);
@@ -88,7 +106,8 @@ export class RecordsBuilder {
 
   constructor(private readonly maxCorruptExamples: number) {}
 
-  get lines(): number {
+  /** Records so far. */
+  get records(): number {
     return this.n;
   }
 
@@ -106,7 +125,7 @@ export class RecordsBuilder {
     const k = this.grow();
     this.kind[k] = TYPE_INDEX.get(ev.eventType)!;
     const t = ev.timestampNs;
-    if (t >= INT64_MIN && t <= INT64_MAX) this.ts[k] = t;
+    if (inInt64(t)) this.ts[k] = t;
     else {
       this.wideLine.push(k);
       this.wide.push(this.intern(t.toString()));
@@ -125,9 +144,27 @@ export class RecordsBuilder {
   }
 
   addCorrupt(reason: string): void {
+    const line = this.lineCount;
     const k = this.grow();
     this.kind[k] = CORRUPT;
-    if (this.corrupt++ < this.maxCorruptExamples) this.corruptLines.push(k, this.intern(reason));
+    if (this.corrupt++ < this.maxCorruptExamples) this.corruptLines.push(line, this.intern(reason));
+  }
+
+  /** Starts a chunk run with one sample.recv_non_first line (ts within int64); returns its record. */
+  addChunkRun(sampleUuid: string, ts: bigint): number {
+    const k = this.grow();
+    this.kind[k] = CHUNK_RUN;
+    this.ts[k] = this.tsMax[k] = ts;
+    this.uuid[k] = this.intern(sampleUuid);
+    return k;
+  }
+
+  /** Adds the next sample.recv_non_first line of the run's sample to run k. */
+  extendChunkRun(k: number, ts: bigint): void {
+    this.lineCount++;
+    this.span[k]++;
+    this.ts[k] = ts;
+    if (ts > this.tsMax[k]!) this.tsMax[k] = ts;
   }
 
   note(line: number, metric: number, reason: string): void {
@@ -142,10 +179,13 @@ export class RecordsBuilder {
     const notes = this.notes;
     const every = (step: number, at: number, arr: number[]): Int32Array => Int32Array.from({ length: arr.length / step }, (_, i) => arr[i * step + at]!);
     return {
-      lines: n,
+      lines: this.lineCount,
+      records: n,
       bytes: this.bytes,
       kind: this.kind.slice(0, n),
+      span: this.span.slice(0, n),
       ts: this.ts.slice(0, n),
+      tsMax: this.tsMax.slice(0, n),
       tsWideLine: Int32Array.from(this.wideLine),
       tsWide: Int32Array.from(this.wide),
       uuid: this.uuid.slice(0, n),
@@ -175,13 +215,15 @@ export class RecordsBuilder {
   private grow(): number {
     if (this.n === this.cap) {
       this.cap *= 2;
-      for (const key of ['kind', 'ts', 'uuid', 'conversation', 'turn', 'workerId', 'finishReason', 'tag', 'tokenIds', 'isl', 'osl', 'tpot', 'errorType', 'errorMessage'] as const) {
+      for (const key of ['kind', 'span', 'ts', 'tsMax', 'uuid', 'conversation', 'turn', 'workerId', 'finishReason', 'tag', 'tokenIds', 'isl', 'osl', 'tpot', 'errorType', 'errorMessage'] as const) {
         const old = this[key];
         const next = new (old.constructor as new (n: number) => typeof old)(this.cap);
         (next as Uint8Array).set(old as Uint8Array);
         (this as Record<string, unknown>)[key] = next;
       }
     }
+    this.span[this.n] = 1;
+    this.lineCount++;
     return this.n++;
   }
 }

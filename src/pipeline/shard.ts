@@ -14,7 +14,7 @@ import { readLines } from '../read/lines.js';
 import { openRange } from '../read/ranges.js';
 import { countBatch } from '../tokens/count.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
-import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
+import { inInt64, NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
 
 export type ShardSource = { kind: 'range'; path: string; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
 
@@ -22,6 +22,13 @@ export interface ShardTask {
   source: ShardSource;
   /** Count token inputs (false: decode only). */
   tokenize: boolean;
+  /**
+   * Fold each sample's consecutive sample.recv_non_first lines into one chunk run (records.ts):
+   * a run ends at any other event of its sample and at every session event, the events whose
+   * order a chunk's effect depends on (Aggregator.processChunkRun). Off when each chunk is
+   * wanted on its own (the chunks table).
+   */
+  foldChunks: boolean;
   maxCorruptExamples: number;
 }
 
@@ -73,6 +80,9 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
     chars += size;
   };
 
+  /** Sample uuid -> its open chunk run's record. */
+  const runs = task.foldChunks ? new Map<string, number>() : null;
+
   const source = task.source;
   const stream = source.kind === 'range' ? openRange(source.path, source) : once(Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
   for await (const lines of readLines(stream)) {
@@ -84,6 +94,17 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
         continue;
       }
       const ev = decoded.event;
+      if (runs !== null) {
+        const uuid = ev.sampleUuid;
+        if (ev.eventType === 'sample.recv_non_first' && uuid !== '' && inInt64(ev.timestampNs)) {
+          const run = runs.get(uuid);
+          if (run === undefined) runs.set(uuid, b.addChunkRun(uuid, ev.timestampNs));
+          else b.extendChunkRun(run, ev.timestampNs);
+          continue;
+        }
+        if (ev.eventType.startsWith('session.')) runs.clear();
+        else runs.delete(uuid);
+      }
       const k = b.addEvent(ev);
       b.isl[k] = b.osl[k] = b.tpot[k] = NO_INPUT;
       if (!task.tokenize) continue;

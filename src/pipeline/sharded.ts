@@ -19,7 +19,7 @@ import { decodeLogLine } from '../decode/events.js';
 import { Line, MAX_LINE_BYTES } from '../read/lines.js';
 import { splitRanges } from '../read/ranges.js';
 import type { TokenizerPool } from '../tokens/pool/pool.js';
-import { CORRUPT, RecordsReader, type ShardRecords } from './records.js';
+import { CHUNK_RUN, CORRUPT, RecordsReader, type ShardRecords } from './records.js';
 import { emptyDiagnostics, type ReplayProgress, type ReplayResult } from './replay.js';
 import { runShard, type ShardTask } from './shard.js';
 
@@ -87,13 +87,20 @@ export async function replaySharded(input: ShardedInput, opts: ShardedOptions): 
     let corrupt = 0;
     diag.bytesRead += r.bytes;
     diag.promptsReused += r.promptsReused;
-    for (let k = 0; k < r.lines; k++) {
-      diag.linesRead++;
+    for (let k = 0; k < r.records; k++) {
+      const span = r.span[k]!;
+      diag.linesRead += span;
       if (diag.reachedEnded) {
-        diag.linesAfterEnded++;
+        diag.linesAfterEnded += span;
         continue;
       }
-      if (r.kind[k] === CORRUPT) {
+      const kind = r.kind[k]!;
+      if (kind === CHUNK_RUN) {
+        diag.eventsReplayed += span;
+        if (!agg.processChunkRun(reader.str(r.uuid[k]!), r.ts[k]!, r.tsMax[k]!, span)) diag.reachedEnded = true;
+        continue;
+      }
+      if (kind === CORRUPT) {
         diag.corruptLines++;
         if (diag.corruptExamples.length < maxExamples && corrupt < r.corruptLine.length) {
           diag.corruptExamples.push({ line: firstLine + r.corruptLine[corrupt]!, reason: reader.str(r.corruptReason[corrupt]!) });
@@ -135,7 +142,8 @@ export async function replaySharded(input: ShardedInput, opts: ShardedOptions): 
     return runShard(task, null, `not counted: ${outcome.error}`);
   };
 
-  const pieces = 'path' in input ? fileShards(input.path, opts.shardBytes, workers, maxExamples) : streamShards(input.stream, opts.shardBytes ?? STREAM_SHARD_BYTES, maxExamples);
+  const base = { tokenize: true, foldChunks: opts.chunkSink === undefined, maxCorruptExamples: maxExamples };
+  const pieces = 'path' in input ? fileShards(input.path, opts.shardBytes, workers, base) : streamShards(input.stream, opts.shardBytes ?? STREAM_SHARD_BYTES, base);
   // Shards in flight: enough to keep every worker busy with one queued behind.
   const window: Array<Promise<ShardRecords> | number> = [];
   const depth = Math.max(2, 2 * workers);
@@ -167,11 +175,14 @@ export function defaultShardBytes(fileBytes: number, workers: number): number {
   return Math.min(32 * MB, Math.max(MB, Math.ceil(fileBytes / (4 * Math.max(1, workers)))));
 }
 
-async function* fileShards(path: string, shardBytes: number | undefined, workers: number, maxCorruptExamples: number): AsyncGenerator<Piece> {
+/** A shard's task but its source. */
+type TaskBase = Omit<ShardTask, 'source'>;
+
+async function* fileShards(path: string, shardBytes: number | undefined, workers: number, base: TaskBase): AsyncGenerator<Piece> {
   const size = statSync(path).size;
   const each = shardBytes ?? defaultShardBytes(size, workers);
   for (const range of splitRanges(path, Math.max(1, Math.ceil(size / each)))) {
-    yield { task: { source: { kind: 'range', path, start: range.start, end: range.end }, tokenize: true, maxCorruptExamples } };
+    yield { task: { ...base, source: { kind: 'range', path, start: range.start, end: range.end } } };
   }
 }
 
@@ -180,14 +191,14 @@ async function* fileShards(path: string, shardBytes: number | undefined, workers
  * just after a newline, or at the end of the stream). A line longer than
  * MAX_LINE_BYTES is not kept: it becomes a tooLong piece, as readLines reports it.
  */
-async function* streamShards(stream: Readable | AsyncIterable<Buffer>, shardBytes: number, maxCorruptExamples: number): AsyncGenerator<Piece> {
+async function* streamShards(stream: Readable | AsyncIterable<Buffer>, shardBytes: number, base: TaskBase): AsyncGenerator<Piece> {
   let parts: Buffer[] = [];
   let held = 0;
   /** Offset in the held bytes just after their last newline (0: none). */
   let lineStart = 0;
   /** Bytes of the line being skipped (too long to keep), or -1. */
   let skipping = -1;
-  const piece = (bytes: Uint8Array): Piece => ({ task: { source: { kind: 'bytes', bytes }, tokenize: true, maxCorruptExamples } });
+  const piece = (bytes: Uint8Array): Piece => ({ task: { ...base, source: { kind: 'bytes', bytes } } });
   /** The held bytes up to `cut` as one buffer; the rest stays held. */
   const take = (cut: number): Buffer => {
     const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);

@@ -203,3 +203,87 @@ describe('aggregator replay', () => {
     expect(agg.series.osl.count).toBe(0);
   });
 });
+
+describe('chunk runs (processChunkRun)', () => {
+  // Each case: the events replayed one by one, and the same events with every sample's
+  // consecutive recv_non_first lines (no session event between) replayed as one run.
+  const state = (agg: Aggregator) => ({
+    chunkDeltas: agg.chunkDeltas,
+    duration: agg.totalDurationNs,
+    chunks: agg.samples.chunks.toArray(),
+    ttft: agg.series.ttft.values.toArray(),
+    latency: agg.series.latency.values.toArray(),
+    tpot: agg.series.tpot.values.toArray(),
+    counters: agg.counters,
+  });
+  const folded = (events: EventRecord[]) => {
+    const agg = new Aggregator({ streaming: true, tokenize: false }, () => undefined);
+    type Run = { uuid: string; n: number; last: bigint; max: bigint };
+    const order: Array<EventRecord | Run> = [];
+    const open = new Map<string, Run>();
+    for (const e of events) {
+      if (e.eventType === 'sample.recv_non_first' && e.sampleUuid) {
+        const run = open.get(e.sampleUuid);
+        if (run) {
+          run.n++;
+          run.last = e.timestampNs;
+          if (e.timestampNs > run.max) run.max = e.timestampNs;
+        } else {
+          const r = { uuid: e.sampleUuid, n: 1, last: e.timestampNs, max: e.timestampNs };
+          open.set(e.sampleUuid, r);
+          order.push(r);
+        }
+        continue;
+      }
+      if (e.eventType.startsWith('session.')) open.clear();
+      else open.delete(e.sampleUuid);
+      order.push(e);
+    }
+    for (const x of order) {
+      if ('eventType' in x) agg.process(x);
+      else agg.processChunkRun(x.uuid, x.last, x.max, x.n);
+    }
+    return agg;
+  };
+  const oneByOne = (events: EventRecord[]) => replay(events, { streaming: true, tokenize: false }).agg;
+
+  it('gives the state of replaying each chunk, across interleaved samples, a retry and a late, out-of-order chunk', () => {
+    const events = [
+      ...start,
+      ev('sample.issued', T0 + 100n, 'a'),
+      ev('sample.issued', T0 + 110n, 'b'),
+      // b streams before its first chunk: no gap counted for its first recv_non_first.
+      ev('sample.recv_non_first', T0 + 120n, 'b'),
+      ev('sample.recv_first', T0 + 130n, 'a'),
+      ev('sample.recv_non_first', T0 + 140n, 'a'),
+      ev('sample.recv_non_first', T0 + 150n, 'b'),
+      ev('sample.recv_non_first', T0 + 900n, 'a'),
+      // Logged late with an earlier timestamp: the run's last is 160, its greatest 900.
+      ev('sample.recv_non_first', T0 + 160n, 'a'),
+      ev('sample.issued', T0 + 170n, 'b'),
+      ev('sample.recv_non_first', T0 + 180n, 'b'),
+      ev('sample.complete', T0 + 200n, 'a'),
+      ev('sample.recv_non_first', T0 + 210n, 'a'),
+      ev('sample.complete', T0 + 220n, 'b'),
+      ev('session.ended', T0 + 230n),
+    ];
+    const expected = oneByOne(events);
+    // a: 3 gaps (140, 900, 160 each after an arrival); b: 150 and 180 after 120 (its first had none).
+    expect(expected.chunkDeltas).toBe(5);
+    expect(state(folded(events))).toEqual(state(expected));
+  });
+
+  it('takes the latest timestamp only once the session has started, and nothing after it ended', () => {
+    const events = [
+      ev('sample.recv_non_first', T0 + 5_000n, 'x'),
+      ev('session.started', T0),
+      ev('sample.issued', T0 + 100n, 'x'),
+      ev('sample.recv_non_first', T0 + 7_000n, 'x'),
+      ev('session.ended', T0 + 300n),
+      ev('sample.recv_non_first', T0 + 9_000n, 'x'),
+    ];
+    const expected = oneByOne(events);
+    expect(expected.totalDurationNs).toBe(7_000n);
+    expect(state(folded(events))).toEqual(state(expected));
+  });
+});
