@@ -24,7 +24,6 @@
 import { join } from 'node:path';
 import { ReplayError } from '../base/errors.js';
 import { writeAtomic } from '../base/atomic.js';
-import { timeBase } from '../output/arrowTables.js';
 import type { Summary } from '../summary/summary.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { requestsFromSampleTable } from '../analyze/fromSampleTable.js';
@@ -34,7 +33,6 @@ import { durationFromSummary, type Requests } from '../analyze/requests.js';
 import { analyzeSlo, parseSloSpec, sloJson, type SloSpec } from '../analyze/slo.js';
 import type { BackendChoice } from '../model/counting.js';
 import type { TokenizerFiles } from '../tokens/resolve.js';
-import { runSteadyState } from './steadyState.js';
 
 export interface AnalysesFlags {
   slo?: string;
@@ -115,7 +113,7 @@ export interface AnalysesInput {
 export async function analysesFiles(a: PreparedAnalyses, { aggregator, summary, events, tokenizer, backend }: AnalysesInput): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   let requests: Requests | null = null;
-  const req = (): Requests => (requests ??= requestsFromSampleTable(aggregator.samples, timeBase(aggregator)));
+  const req = (): Requests => (requests ??= requestsFromSampleTable(aggregator.samples, aggregator.timeBaseNs));
   if (a.slo) files.push({ name: 'slo.json', text: sloJson(analyzeSlo(req(), a.slo, durationFromSummary(summary))) });
   if (a.mlperf) files.push({ name: 'mlperf.json', text: mlperfJson(checkMlperf(req(), a.mlperf)) });
   if (a.openmetrics) {
@@ -123,6 +121,7 @@ export async function analysesFiles(a: PreparedAnalyses, { aggregator, summary, 
     files.push({ name: 'metrics.prom', text: m.openMetrics }, { name: 'metrics.txt', text: m.prometheusText }, { name: 'metrics_p99.json', text: p99Json(m) });
   }
   if (a.steadyState) {
+    const { runSteadyState } = await import('./steadyState.js');
     const r = await runSteadyState({ input: events, tokenizer: tokenizer!, backend, datasetSize: a.steadyState.datasetSize });
     files.push({ name: 'steady_state.json', text: r.json });
   }

@@ -116,6 +116,14 @@ export class BigIntColumn extends Column<bigint, BigInt64Array> {
   }
 }
 
+/** Rows of a string column in Arrow's Utf8 layout: value offsets (n + 1), the bytes back to back, a validity bitmap (null when no row is null). */
+export interface Utf8Slice {
+  offsets: Int32Array;
+  values: Uint8Array;
+  validity: Uint8Array | null;
+  nulls: number;
+}
+
 /** Bytes per page of string storage; a string longer than a quarter page is kept as a JS string instead. */
 const STRING_PAGE_BYTES = 1 << 20;
 const LONG_STRING_BYTES = STRING_PAGE_BYTES >> 2;
@@ -188,7 +196,7 @@ export class StringColumn {
    * Rows [from, from + n) as Arrow's Utf8 layout: value offsets (n + 1), the bytes back to back,
    * and a validity bitmap (null when no row is null).
    */
-  utf8(from: number, n: number): { offsets: Int32Array; values: Uint8Array; validity: Uint8Array | null; nulls: number } {
+  utf8(from: number, n: number): Utf8Slice {
     const offsets = new Int32Array(n + 1);
     let total = 0;
     for (let k = 0; k < n; k++) {
@@ -206,8 +214,12 @@ export class StringColumn {
         continue;
       }
       validity[k >> 3]! |= 1 << (k & 7);
+      const bytes = this.bytes.get(i)!;
       if (at < 0) values.write(this.long.get(i)!, offsets[k]!, 'utf8');
-      else values.set(this.stored(at, this.bytes.get(i)!), offsets[k]!);
+      else if (bytes > 0) {
+        const start = at % STRING_PAGE_BYTES;
+        this.pages[Math.floor(at / STRING_PAGE_BYTES)]!.copy(values, offsets[k]!, start, start + bytes);
+      }
     }
     return { offsets, values, validity: nulls > 0 ? validity : null, nulls };
   }
@@ -252,6 +264,30 @@ export class DictionaryColumn {
 
   toArray(): Array<string | null> {
     return Array.from({ length: this.length }, (_, i) => this.get(i));
+  }
+
+  /** Rows [from, from + n) in Arrow's Utf8 layout, as StringColumn.utf8. */
+  utf8(from: number, n: number): Utf8Slice {
+    const encoded = this.values.map((v) => Buffer.from(v, 'utf8'));
+    const offsets = new Int32Array(n + 1);
+    const validity = new Uint8Array((n + 7) >> 3);
+    let total = 0;
+    let nulls = 0;
+    for (let k = 0; k < n; k++) {
+      const c = this.codes.get(from + k);
+      if (c === null) nulls++;
+      else {
+        total += encoded[c]!.length;
+        validity[k >> 3]! |= 1 << (k & 7);
+      }
+      offsets[k + 1] = total;
+    }
+    const values = Buffer.allocUnsafe(total);
+    for (let k = 0; k < n; k++) {
+      const c = this.codes.get(from + k);
+      if (c !== null) encoded[c]!.copy(values, offsets[k]!);
+    }
+    return { offsets, values, validity: nulls > 0 ? validity : null, nulls };
   }
 
   private code(v: string): number {

@@ -5,19 +5,7 @@
 // "did not happen" (no first chunk, not completed, not counted).
 import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from 'apache-arrow';
 import type { Aggregator } from '../aggregate/aggregator.js';
-import type { StringColumn } from '../model/columns.js';
-
-/** Session start, or the first issue when the log has no session.started. */
-export function timeBase(agg: Aggregator): bigint {
-  if (agg.sessionStartNs !== null) return agg.sessionStartNs;
-  let min: bigint | null = null;
-  const issued = agg.samples.issuedNs;
-  for (let i = 0; i < issued.length; i++) {
-    const t = issued.get(i);
-    if (t !== null && (min === null || t < min)) min = t;
-  }
-  return min ?? 0n;
-}
+import type { Utf8Slice } from '../model/columns.js';
 
 /** Rows per record batch: enough to amortize Arrow's per-batch overhead, small enough that building one stays a few MB. */
 export const SAMPLES_ROWS_PER_BATCH = 1 << 14;
@@ -54,7 +42,7 @@ export const SAMPLES_SCHEMA = new Schema(SAMPLE_COLUMNS.map(([name, type]) => ne
  */
 export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER_BATCH): Generator<RecordBatch> {
   const s = agg.samples;
-  const base = timeBase(agg);
+  const base = agg.timeBaseNs;
   const relNs = (t: bigint | null): bigint | null => (t === null ? null : t - base);
   const ns = (v: number | null): bigint | null => (v === null ? null : BigInt(v));
   for (let from = 0; from < s.length; from += rowsPerBatch) {
@@ -78,8 +66,8 @@ export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER
       int32Column(n, at(s.tokensAfterFirst)),
       int32Column(n, at(s.chunks)),
       int32Column(n, at(s.issueCount)),
-      utf8FromStrings(n, at(s.finishReason)),
-      utf8FromStrings(n, at(s.errorType)),
+      utf8Column(s.finishReason.utf8(from, n)),
+      utf8Column(s.errorType.utf8(from, n)),
       utf8Column(s.errorMessage.utf8(from, n)),
       int32Column(n, at(s.workerId)),
     ];
@@ -113,11 +101,8 @@ function boolColumn(n: number, get: (k: number) => boolean): Data {
   return makeData({ type: new Bool(), length: n, nullCount: 0, data: bits });
 }
 
-const utf8Column = ({ offsets, values, validity, nulls }: ReturnType<StringColumn['utf8']>): Data =>
+const utf8Column = ({ offsets, values, validity, nulls }: Utf8Slice): Data =>
   makeData({ type: new Utf8(), length: offsets.length - 1, nullCount: nulls, valueOffsets: offsets, data: values, nullBitmap: validity ?? undefined });
-
-/** A few distinct strings, each repeated: Arrow's builder encodes them. */
-const utf8FromStrings = (n: number, get: (k: number) => string | null): Data => vectorFromArray(Array.from({ length: n }, (_, k) => get(k)), new Utf8()).data[0]!;
 
 export interface TimeSeries {
   intervalNs: number;
@@ -140,10 +125,13 @@ const MAX_INTERVALS = 2000;
 /** Per-interval counts: 1 s intervals, widened (1, 2, 5 × 10^k s) so there are at most 2000. */
 export function timeSeries(agg: Aggregator): TimeSeries {
   const s = agg.samples;
-  const base = timeBase(agg);
+  const base = agg.timeBaseNs;
   let end = 0;
   for (let i = 0; i < s.length; i++) {
-    for (const t of [s.issuedNs.get(i), s.completeNs.get(i)]) if (t !== null) end = Math.max(end, Number(t - base));
+    const issued = s.issuedNs.get(i);
+    const complete = s.completeNs.get(i);
+    if (issued !== null) end = Math.max(end, Number(issued - base));
+    if (complete !== null) end = Math.max(end, Number(complete - base));
   }
   let intervalNs = 1e9;
   for (let k = 0; end / intervalNs > MAX_INTERVALS; k++) intervalNs = [2, 5, 10][k % 3]! * 10 ** (9 + Math.floor(k / 3));
@@ -173,16 +161,51 @@ export function timeSeries(agg: Aggregator): TimeSeries {
     if (first !== null && ttft !== null) ttftBy[bucket(first)]!.push(ttft);
   }
   let inFlight = 0;
+  // The trailing window, kept sorted: each interval's values are sorted once, merged in as
+  // it enters and taken out as it leaves (linear merges, not a sort of the whole window).
+  const sorted: Float64Array[] = [];
+  let window: Float64Array = new Float64Array(0);
   for (let b = 0; b < n; b++) {
     inFlight += delta[b]!;
     ts.inFlight[b] = inFlight;
     // A typed array sorts numerically in native code, several times faster than a comparator sort.
-    const window = Float64Array.from(ttftBy.slice(Math.max(0, b - ROLLING + 1), b + 1).flat()).sort();
+    sorted[b] = Float64Array.from(ttftBy[b]!).sort();
+    ttftBy[b] = [];
+    const leaving = b >= ROLLING ? sorted[b - ROLLING]! : null;
+    if (leaving) delete sorted[b - ROLLING];
+    window = mergeSorted(leaving ? withoutSorted(window, leaving) : window, sorted[b]!);
     const lower = (p: number): number | null => (window.length ? window[Math.floor((window.length - 1) * (p / 100))]! : null);
     ts.ttftP50Ns.push(lower(50));
     ts.ttftP99Ns.push(lower(99));
   }
   return ts;
+}
+
+/** The sorted union (with repeats) of two sorted arrays. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** Sorted `a` less one occurrence of each value of sorted `b` (every one of which `a` holds). */
+function withoutSorted(a: Float64Array, b: Float64Array): Float64Array {
+  if (b.length === 0) return a;
+  const out = new Float64Array(a.length - b.length);
+  let j = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (j < b.length && a[i] === b[j]) j++;
+    else out[k++] = a[i]!;
+  }
+  return out;
 }
 
 export function timeSeriesTable(ts: TimeSeries): Table {

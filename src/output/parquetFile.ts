@@ -1,52 +1,66 @@
 // Parquet tables from Arrow record batches, through parquet-wasm (Apache
-// arrow-rs's Parquet writer compiled to WebAssembly): the Arrow schema maps to
-// Parquet types as arrow-rs maps it (int32/int64/double/boolean, utf8 as a
-// STRING byte array, nullable columns OPTIONAL) and is stored in the file's
-// ARROW:schema metadata. Batches stream through the writer, which holds at most
-// one row group (ROW_GROUP_ROWS rows, encoded) before it reaches the file.
+// arrow-rs's Parquet writer compiled to WebAssembly), run on the parquet thread
+// (parquetThread.ts): the Arrow schema maps to Parquet types as arrow-rs maps it
+// (int32/int64/double/boolean, utf8 as a STRING byte array, nullable columns
+// OPTIONAL) and is stored in the file's ARROW:schema metadata. Batches go to the
+// thread as Arrow IPC, at most two waiting; the encoded bytes come back in
+// order and are written here, so the file appears at its path only on finish().
+import { Worker } from 'node:worker_threads';
 import { RecordBatch, Struct, Table as ArrowTable, makeData, tableToIPC, type Schema } from 'apache-arrow';
 import { AtomicFile } from '../base/atomic.js';
+import { builtSibling } from '../base/distPath.js';
 import { REPLAY_VERSION } from '../base/version.js';
-import type { RecordBatch as WasmBatch } from 'parquet-wasm';
+import type { FromParquetThread, ToParquetThread } from './parquetMessages.js';
 import type { TableWriter } from './tableFormats.js';
-
-type ParquetWasm = typeof import('parquet-wasm');
 
 /** Rows per row group: 8 of samples.arrow's batches; a few MB to hold while encoding, and readers skip by group. */
 export const ROW_GROUP_ROWS = 1 << 17;
 
-let wasm: Promise<ParquetWasm> | null = null;
-/** The 5 MB WebAssembly module loads only when a Parquet file is written. */
-const loadWasm = (): Promise<ParquetWasm> => (wasm ??= import('parquet-wasm'));
+/** Batches sent to the thread and not yet taken by its encoder. */
+const MAX_WAITING = 2;
+
+/** The thread, shared by every file being written; it keeps the process alive only while one is open. */
+let thread: { worker: Worker; files: Map<number, ParquetFileWriter>; next: number } | null = null;
+
+function parquetThread(): NonNullable<typeof thread> {
+  if (thread) return thread;
+  const worker = new Worker(builtSibling(import.meta.url, 'parquetThread.js'));
+  const t = { worker, files: new Map<number, ParquetFileWriter>(), next: 1 };
+  worker.on('message', (m: FromParquetThread) => t.files.get(m.id)?.hear(m));
+  const fail = (why: string): void => {
+    if (thread === t) thread = null;
+    for (const f of t.files.values()) f.hear({ kind: 'error', id: 0, message: why });
+  };
+  worker.on('error', (err) => fail(`the parquet thread failed: ${err.message}`));
+  worker.on('exit', (code) => fail(`the parquet thread exited (code ${code})`));
+  worker.unref();
+  thread = t;
+  return t;
+}
 
 /** A Parquet file being written batch by batch; open it with `await ParquetFileWriter.open(...)`. */
 export class ParquetFileWriter implements TableWriter {
-  private readonly input: WritableStreamDefaultWriter<WasmBatch>;
-  private readonly drained: Promise<void>;
+  private readonly id: number;
   private wrote = false;
+  private waiting = 0;
+  private failed: Error | null = null;
+  /** Woken when a batch is taken, the file is done, or the thread fails. */
+  private wake: (() => void) | null = null;
+  private done = false;
 
   private constructor(
-    private readonly pw: ParquetWasm,
     private readonly file: AtomicFile,
     private readonly schema: Schema,
   ) {
-    // Backpressure: write() waits while a batch is still queued for the encoder.
-    const { readable, writable } = new TransformStream<WasmBatch, WasmBatch>(undefined, { highWaterMark: 1 }, { highWaterMark: 0 });
-    this.input = writable.getWriter();
-    const props = new pw.WriterPropertiesBuilder()
-      .setCompression(pw.Compression.ZSTD)
-      .setMaxRowGroupSize(ROW_GROUP_ROWS)
-      .setCreatedBy(`replay ${REPLAY_VERSION}`)
-      .build();
-    this.drained = (async () => {
-      const out = await pw.transformParquetStream(readable as unknown as ReadableStream, props);
-      for await (const bytes of out as AsyncIterable<Uint8Array>) file.write(bytes);
-    })();
+    const t = parquetThread();
+    this.id = t.next++;
+    t.files.set(this.id, this);
+    if (t.files.size === 1) t.worker.ref();
+    this.send({ kind: 'open', id: this.id, createdBy: `replay ${REPLAY_VERSION}`, rowGroupRows: ROW_GROUP_ROWS });
   }
 
   static async open(path: string, schema: Schema): Promise<ParquetFileWriter> {
-    const pw = await loadWasm();
-    return new ParquetFileWriter(pw, new AtomicFile(path), schema);
+    return new ParquetFileWriter(new AtomicFile(path), schema);
   }
 
   async write(batch: RecordBatch): Promise<void> {
@@ -54,38 +68,74 @@ export class ParquetFileWriter implements TableWriter {
     // WebAssembly as no batch at all, ending the stream.
     if (batch.numRows === 0) return;
     this.wrote = true;
-    await Promise.race([this.input.ready, this.drained]);
-    await this.input.write(this.toWasm(batch));
+    while (this.waiting >= MAX_WAITING && !this.failed) await this.next();
+    this.check();
+    this.sendBatch(batch);
   }
 
   async finish(): Promise<void> {
     try {
+      this.check();
       // arrow-rs takes the file's schema from the first batch: a table with no rows sends an empty one.
-      if (!this.wrote) await this.input.write(this.toWasm(emptyBatch(this.schema)));
-      await this.input.close();
-      await this.drained;
+      if (!this.wrote) this.sendBatch(emptyBatch(this.schema));
+      this.send({ kind: 'finish', id: this.id });
+      while (!this.done && !this.failed) await this.next();
+      this.check();
     } catch (err) {
       this.abort();
       throw err;
     }
+    this.release();
     this.file.commit();
   }
 
   abort(): void {
-    this.input.abort().catch(() => undefined);
-    this.drained.catch(() => undefined);
+    if (!this.done && !this.failed && thread?.files.has(this.id)) this.send({ kind: 'abort', id: this.id });
+    this.failed ??= new Error(`${this.file.path}: aborted`);
+    this.release();
     this.file.abort();
   }
 
-  /** One Arrow JS batch into WebAssembly memory, through Arrow IPC. */
-  private toWasm(batch: RecordBatch): WasmBatch {
-    const wasmTable = this.pw.Table.fromIPCStream(tableToIPC(new ArrowTable([batch]), 'stream'));
-    try {
-      return wasmTable.recordBatch(0)!;
-    } finally {
-      // Freed now, not when V8 collects the handle: WebAssembly memory never shrinks.
-      wasmTable.free();
+  /** A message of the thread about this file. */
+  hear(m: FromParquetThread): void {
+    if (m.kind === 'bytes') {
+      try {
+        this.file.write(m.bytes);
+      } catch (err) {
+        this.failed ??= err as Error;
+      }
     }
+    else if (m.kind === 'taken') this.waiting--;
+    else if (m.kind === 'done') this.done = true;
+    else this.failed ??= new Error(`writing ${this.file.path}: ${m.message}`);
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private next(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private check(): void {
+    if (this.failed) throw this.failed;
+  }
+
+  private sendBatch(batch: RecordBatch): void {
+    const ipc = tableToIPC(new ArrowTable([batch]), 'stream');
+    this.waiting++;
+    // The IPC bytes are this writer's own: moved to the thread, not copied, when they fill their buffer.
+    const whole = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength;
+    this.send({ kind: 'batch', id: this.id, ipc }, whole ? [ipc.buffer as ArrayBuffer] : []);
+  }
+
+  private send(m: ToParquetThread, transfer: ArrayBuffer[] = []): void {
+    parquetThread().worker.postMessage(m, transfer);
+  }
+
+  private release(): void {
+    const t = thread;
+    if (t?.files.delete(this.id) && t.files.size === 0) t.worker.unref();
   }
 }
 

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { requestsFromSampleTable } from '../../src/analyze/fromSampleTable.js';
 import { durationFromSummary, type Requests, type RunDuration } from '../../src/analyze/requests.js';
-import { timeBase } from '../../src/output/arrowTables.js';
 import { recompute, type RecomputeResult } from '../../src/commands/recompute.js';
 import { replay } from '../helpers/cli.js';
 
@@ -107,7 +106,7 @@ export async function goldenRun(name: string, extraArgs: string[] = []): Promise
     summary,
     cliOut,
     recomputed,
-    requests: requestsFromSampleTable(agg.samples, timeBase(agg)),
+    requests: requestsFromSampleTable(agg.samples, agg.timeBaseNs),
     duration: durationFromSummary(recomputed.summary),
   };
 }

@@ -10,7 +10,7 @@ import pl from 'nodejs-polars';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { writeArrowFile } from '../../src/output/arrowFile.js';
-import { ROLLING, SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches, timeBase, timeSeries } from '../../src/output/arrowTables.js';
+import { ROLLING, SAMPLES_ROWS_PER_BATCH, SAMPLES_SCHEMA, samplesBatches, timeSeries } from '../../src/output/arrowTables.js';
 import { replayLog } from '../../src/pipeline/replay.js';
 import { openLog } from '../../src/read/open.js';
 import { distributionChart } from '../../src/output/charts.js';
@@ -55,7 +55,7 @@ describe('time series', () => {
     const { aggregator } = await replayLog(openLog(CASE), { streaming: true, counter: null });
     const ts = timeSeries(aggregator);
     const s = aggregator.samples;
-    const base = timeBase(aggregator);
+    const base = aggregator.timeBaseNs;
     const n = ts.startNs.length;
     const firsts: Array<{ bucket: number; ttft: number }> = [];
     for (let i = 0; i < s.length; i++) {
