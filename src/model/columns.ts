@@ -94,6 +94,9 @@ export class Float64Column extends NumberColumn<Float64Array> {
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
+/** Whether a value fits int64 storage (BigInt64Array). */
+export const inInt64 = (t: bigint): boolean => t >= INT64_MIN && t <= INT64_MAX;
+
 /** Nanosecond timestamps: int64 storage, and any value beyond it kept exactly on the side (damaged logs). */
 export class BigIntColumn extends Column<bigint, BigInt64Array> {
   private readonly outside = new Map<number, bigint>();
@@ -109,7 +112,7 @@ export class BigIntColumn extends Column<bigint, BigInt64Array> {
 
   override set(i: number, v: bigint | null): void {
     if (this.outside.size > 0) this.outside.delete(i);
-    if (v !== null && (v < INT64_MIN || v > INT64_MAX)) {
+    if (v !== null && !inInt64(v)) {
       this.outside.set(i, v);
       super.set(i, 0n);
     } else super.set(i, v);

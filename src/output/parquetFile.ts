@@ -104,8 +104,7 @@ export class ParquetFileWriter implements TableWriter {
       } catch (err) {
         this.failed ??= err as Error;
       }
-    }
-    else if (m.kind === 'taken') this.waiting--;
+    } else if (m.kind === 'taken') this.waiting--;
     else if (m.kind === 'done') this.done = true;
     else this.failed ??= new Error(`writing ${this.file.path}: ${m.message}`);
     const wake = this.wake;

@@ -7,6 +7,7 @@
 // consecutive sample.recv_non_first lines, so a streamed log costs the reducer
 // per sample, not per chunk.
 import type { EventCounts } from '../aggregate/aggregator.js';
+import { inInt64 } from '../model/columns.js';
 import { EVENT_TYPES, type EventRecord } from '../model/events.js';
 
 const TYPE_INDEX = new Map(EVENT_TYPES.map((t, i) => [t, i]));
@@ -17,11 +18,6 @@ export const CHUNK_RUN = 254;
 /** data tags. */
 const Tag = { None: 0, PromptData: 1, TextModelOutput: 2, ErrorData: 3 } as const;
 const TAGS = [null, 'PromptData', 'TextModelOutput', 'ErrorData'] as const;
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
-
-/** Whether a timestamp fits the ts column (others are kept as decimal strings). */
-export const inInt64 = (t: bigint): boolean => t >= INT64_MIN && t <= INT64_MAX;
 
 /** Token metric of a note. */
 export const NoteMetric = { isl: 0, osl: 1, tpot: 2 } as const;
@@ -105,11 +101,6 @@ export class RecordsBuilder {
   private readonly index = new Map<string, number>();
 
   constructor(private readonly maxCorruptExamples: number) {}
-
-  /** Records so far. */
-  get records(): number {
-    return this.n;
-  }
 
   intern(s: string): number {
     let i = this.index.get(s);

@@ -14,7 +14,8 @@ import { readLines } from '../read/lines.js';
 import { openRange } from '../read/ranges.js';
 import { countBatch } from '../tokens/count.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
-import { inInt64, NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
+import { inInt64 } from '../model/columns.js';
+import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
 
 export type ShardSource = { kind: 'range'; path: string; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
 
