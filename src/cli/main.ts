@@ -207,6 +207,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     },
   );
+  skipHelpCache(parser);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -221,3 +222,15 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Multi-line console text with each line's control characters escaped (the line breaks kept). */
 const escapeLines = (text: string): string => text.split('\n').map(escapeControls).join('\n');
+
+/**
+ * yargs renders the whole help page as soon as a command's handler starts, to have it
+ * ready should the command fail later: ~0.15 s of CPU on the thread that then reduces
+ * the log. Our .fail prints one line, never that page, so the cache is dropped (yargs 17
+ * keeps its usage object across resets; without the internal method, nothing changes).
+ */
+function skipHelpCache(parser: object): void {
+  const internal = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods;
+  const usage = internal?.call(parser).getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}

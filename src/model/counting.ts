@@ -19,6 +19,10 @@ export interface TextCounter {
   countTexts(texts: readonly string[]): Promise<number[]>;
 }
 
+export function backendInUse(counter: TextCounter): BackendInUse {
+  return { used: counter.backend, fallback: counter.fallback };
+}
+
 /** Per-input count, or NOT_COUNTED when the input could not be counted. */
 export const NOT_COUNTED = -1;
 

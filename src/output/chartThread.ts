@@ -2,7 +2,8 @@
 // and renders specs to SVG beside the main thread, which meanwhile writes the
 // tables. Vega's load and rendering are the largest serial part of the outputs.
 import { parentPort } from 'node:worker_threads';
-import { loadVega, renderSvg, type FromChartThread, type ToChartThread } from './charts.js';
+import { renderSvg, type FromChartThread, type ToChartThread } from './charts.js';
+import { loadVega } from './vega.js';
 
 parentPort!.on('message', (m: ToChartThread) => {
   if (m.kind === 'warm') {

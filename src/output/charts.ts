@@ -4,6 +4,7 @@
 // samples, so a spec stays small whatever the run.
 import { Worker } from 'node:worker_threads';
 import { builtSibling } from '../base/distPath.js';
+import { loadVega } from './vega.js';
 import type { TimeSeries } from './arrowTables.js';
 
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -148,14 +149,6 @@ export function finishReasonsChart(counts: Record<string, number>): Spec {
     mark: { type: 'bar', tooltip: true },
     encoding: { y: { field: 'reason', type: 'nominal', sort: null, title: null }, x: { field: 'n', type: 'quantitative', title: 'samples' } },
   };
-}
-
-let vegaModules: Promise<[typeof import('vega-lite'), typeof import('vega')]> | null = null;
-
-/** Loads vega and vega-lite once (~0.25 s: recompute starts it while the log is replayed). */
-export function loadVega(): Promise<[typeof import('vega-lite'), typeof import('vega')]> {
-  vegaModules ??= Promise.all([import('vega-lite'), import('vega')]);
-  return vegaModules;
 }
 
 /** Render a spec to SVG with vega, headless (no DOM, no canvas). */

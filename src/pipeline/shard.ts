@@ -12,7 +12,6 @@ import { NOT_COUNTED } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
 import { readLines } from '../read/lines.js';
 import { openRange } from '../read/ranges.js';
-import { countBatch } from '../tokens/count.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
 import { inInt64 } from '../model/columns.js';
 import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
@@ -57,7 +56,7 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
   const flush = async (): Promise<void> => {
     if (inputs.length === 0) return;
     const noteOf: Array<string | null> = [];
-    const counts = tok ? (await countBatch(inputs, tok.text, tok.chat, noteOf)).counts : new Int32Array(inputs.length).fill(NOT_COUNTED);
+    const counts = tok ? (await tok.count(inputs, noteOf)).counts : new Int32Array(inputs.length).fill(NOT_COUNTED);
     for (let j = 0; j < inputs.length; j++) {
       const m = metric[j]!;
       b[m][at[j]!] = counts[j]!;

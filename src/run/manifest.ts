@@ -10,7 +10,7 @@ import type { BackendChoice } from '../model/counting.js';
 import type { ReplayDiagnostics } from '../pipeline/replay.js';
 import type { RescueReport } from '../summary/rescue.js';
 import type { TokenizerFiles } from '../tokens/resolve.js';
-import { templateFallbacks } from '../tokens/chatTemplate.js';
+import { templateFallbacks } from '../tokens/templateNotes.js';
 import type { ChatSetup } from '../tokens/tokenizer.js';
 import type { RunCounter } from './counter.js';
 import type { RunFiles } from './runDir.js';

@@ -10,6 +10,7 @@ import { parseJsonKeepFloats, pyCompactJson } from '../py/json.js';
 import { pyFloat } from '../py/float.js';
 import { PyError, PyTemplate, RenderBudgetExceeded, iterate, limitsForInput, pyJsonLoads, toVal, truthy, type Dict, type Val } from '../py/jinja/index.js';
 import type { TextCounter } from '../model/counting.js';
+import { templateBudgetNote, templateFailedNote } from './templateNotes.js';
 
 export { pyStrip } from '../py/jinja/index.js';
 
@@ -302,25 +303,8 @@ function errorName(err: unknown): string {
   return err instanceof Error ? `${err.constructor.name} in renderer` : typeof err;
 }
 
-const FAILED_PREFIX = 'chat template failed (';
-const BUDGET_PREFIX = 'chat template over its render budget (';
-
 function failureKind(err: unknown): string {
-  if (err instanceof RenderBudgetExceeded) return `${BUDGET_PREFIX}${err.kind}): counted as plain text, as a failed render is`;
-  return `${FAILED_PREFIX}${errorName(err)}): counted as plain text, as the reference does`;
-}
-
-/** The manifest's template_fallbacks: inputs counted through the plain-text fallback, by why (error, budget_time, budget_output, ...). */
-export function templateFallbacks(notes: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = { error: 0 };
-  for (const [note, n] of Object.entries(notes)) {
-    if (note.startsWith(FAILED_PREFIX)) out['error']! += n;
-    else if (note.startsWith(BUDGET_PREFIX)) {
-      const kind = `budget_${note.slice(BUDGET_PREFIX.length, note.indexOf(')'))}`;
-      out[kind] = (out[kind] ?? 0) + n;
-    }
-  }
-  return out;
+  return err instanceof RenderBudgetExceeded ? templateBudgetNote(err.kind) : templateFailedNote(errorName(err));
 }
 
 /** Characters of text in template values (strings, keys included), counted without recursion. */

@@ -1,8 +1,7 @@
 // Counting on the main thread (--workers 0): the same countBatch the pool
 // workers run, with no processes in between.
-import { type BackendInUse, type BatchCounter, type BatchCounts } from '../model/counting.js';
+import { type BackendInUse, type BatchCounter, type BatchCounts, backendInUse } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
-import { backendInUse } from './textCounter.js';
 import type { LoadedTokenizer } from './tokenizer.js';
 
 export class InProcessCounter implements BatchCounter {

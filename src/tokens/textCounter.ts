@@ -10,7 +10,7 @@ import { readBoundedText } from '../base/files.js';
 import { createRequire } from 'node:module';
 import { compileBpeCounter, Unsupported, type BpeCounter } from './bpe/counter.js';
 import { toWellFormed } from './wellFormed.js';
-import type { BackendChoice, BackendInUse, TextCounter } from '../model/counting.js';
+import type { BackendChoice, TextCounter } from '../model/counting.js';
 
 const require = createRequire(import.meta.url);
 
@@ -80,10 +80,6 @@ class JsTextCounter implements TextCounter {
   async countTexts(texts: readonly string[]): Promise<number[]> {
     return texts.map((t) => this.tokenizer.encode(toWellFormed(t), { add_special_tokens: false }).ids.length);
   }
-}
-
-export function backendInUse(counter: TextCounter): BackendInUse {
-  return { used: counter.backend, fallback: counter.fallback };
 }
 
 /**

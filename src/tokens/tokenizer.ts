@@ -14,18 +14,17 @@
 import { createHash } from 'node:crypto';
 import { readBounded } from '../base/files.js';
 import { ReplayError } from '../base/errors.js';
-import { ChatTemplate, type ChatTemplateSource } from './chatTemplate.js';
-import { countBatch } from './count.js';
+import type { ChatTemplate, ChatTemplateSource } from './chatTemplate.js';
 import { type BackendChoice, type BatchCounts, type TextCounter } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
-import { loadTextCounter } from './textCounter.js';
 import { chatTemplateFiles, PROCESSOR_CHAT_TEMPLATE_FILE, type TokenizerFiles } from './resolve.js';
 import { dirname } from 'node:path';
 
 export interface LoadedTokenizer {
   text: TextCounter;
   chat: ChatTemplate;
-  count(inputs: readonly CountableInput[]): Promise<BatchCounts>;
+  /** `noteOf` (optional) receives each input's note, null for none (countBatch). */
+  count(inputs: readonly CountableInput[], noteOf?: Array<string | null>): Promise<BatchCounts>;
 }
 
 /** Where the chat template came from, for the manifest. */
@@ -138,9 +137,11 @@ function templateSha(t: string | Array<{ name: string; template: string }>): str
  */
 export async function loadTokenizer(backend: BackendChoice, tokenizerJson: string, tokenizerConfig: string | null, setup?: ChatTemplateSource): Promise<LoadedTokenizer> {
   const config = setup ?? readChatSetup({ tokenizerJson, tokenizerConfig, chatTemplates: chatTemplateFiles(dirname(tokenizerJson)) }).config;
+  // Loaded on first use: a pooled run's main thread reads the chat setup here but never counts.
+  const [{ ChatTemplate }, { countBatch }, { loadTextCounter }] = await Promise.all([import('./chatTemplate.js'), import('./count.js'), import('./textCounter.js')]);
   const text = await loadTextCounter(backend, tokenizerJson, tokenizerConfig);
   const chat = await ChatTemplate.create(config, (texts) => text.countTexts(texts));
-  return { text, chat, count: (inputs) => countBatch(inputs, text, chat) };
+  return { text, chat, count: (inputs, noteOf) => countBatch(inputs, text, chat, noteOf) };
 }
 
 /** The manifest's note on a processor template file the tokenizer does not read. */

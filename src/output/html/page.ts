@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtSibling } from '../../base/distPath.js';
 import { escapeHtml, jsonForScript } from './escape.js';
+import { loadVega } from '../vega.js';
 
 export { escapeHtml, jsonForScript } from './escape.js';
 
@@ -24,8 +25,6 @@ export interface PageChart {
   title: string | null;
 }
 
-let vegaModules: Promise<[typeof import('vega-lite'), typeof import('vega')]> | null = null;
-const loadVega = (): Promise<[typeof import('vega-lite'), typeof import('vega')]> => (vegaModules ??= Promise.all([import('vega-lite'), import('vega')]));
 
 const CHART_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 
