@@ -25,7 +25,6 @@ export interface PageChart {
   title: string | null;
 }
 
-
 const CHART_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /**
