@@ -14,6 +14,20 @@ export interface ChunkSink {
   chunk(row: number, attempt: number, index: number, sinceIssueNs: bigint | null, gapNs: bigint | null, tracked: boolean): void;
 }
 
+/** A replay's sample rows and the zero of their times (an Aggregator is one): what the tables are built from. */
+export interface SampleRows {
+  readonly samples: SampleTable;
+  /** session.started, or the first issue when the log has none. */
+  readonly timeBaseNs: bigint;
+}
+
+/** The columns of a SampleTable. */
+const COLUMNS = ['uuid', 'conversationId', 'turn', 'block', 'issuedNs', 'firstChunkNs', 'completeNs', 'ttftNs', 'latencyNs', 'tpotNs', 'isl', 'osl', 'tokensAfterFirst', 'chunks', 'issueCount', 'finishReason', 'errorType', 'errorMessage', 'workerId'] as const;
+type ColumnKey = (typeof COLUMNS)[number];
+
+/** A complete table's columns as posted to another thread: shared memory, not copied (model/columns.ts). */
+export type SampleTableSnapshot = { [K in ColumnKey]: ReturnType<SampleTable[K]['snapshot']> };
+
 export class SampleTable {
   readonly uuid = new StringColumn();
   readonly conversationId = new StringColumn();
@@ -48,6 +62,18 @@ export class SampleTable {
 
   get length(): number {
     return this.uuid.length;
+  }
+
+  /** The columns, for SampleTable.restore in another thread; taken once the replay is done. */
+  snapshot(): SampleTableSnapshot {
+    return Object.fromEntries(COLUMNS.map((k) => [k, this[k].snapshot()])) as SampleTableSnapshot;
+  }
+
+  /** A table to read, over the columns of `s` (its rows as the snapshot's table had them). */
+  static restore(s: SampleTableSnapshot): SampleTable {
+    const t = new SampleTable(null);
+    for (const k of COLUMNS) (t[k] as { restore(c: unknown): unknown }).restore(s[k]);
+    return t;
   }
 
   /** Row for an ISSUED event: the tracked row's, an open retry's, or a new one. */

@@ -1,7 +1,6 @@
 // The `replay` command line: argument parsing and console output only; the
 // work lives in the modules it calls.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import yargs, { hideBin } from '../vendor/yargs.js';
 import { ReplayError } from '../base/errors.js';
 import { renderSummary } from '../output/display.js';
 import type { PyJson } from '../model/json.js';

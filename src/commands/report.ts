@@ -5,7 +5,7 @@
 import { constants, existsSync, lstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { RecordBatchReader, tableFromIPC, type RecordBatch, type Vector } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type RecordBatch, type Vector } from '../vendor/arrow.js';
 import { ReplayError } from '../base/errors.js';
 import { writeAtomic } from '../base/atomic.js';
 import { FILE_LIMITS, fileTypeName, readBounded, readBoundedText, type FileKind } from '../base/files.js';

@@ -4,8 +4,23 @@
 // included), and V8's heap does not grow with them: on the JS heap, the garbage
 // V8 lets pile up grows with what is live. Growing a column adds a page and
 // never copies, so memory is the rows held, never twice that mid-doubling.
+//
+// Pages are shared memory (SharedArrayBuffer): a column's snapshot() posted to
+// another thread (the outputs thread) is the same bytes, not a copy, and
+// restore() there reads them as the column. The snapshot is taken once the
+// column is complete; nothing writes it while another thread reads.
 
 type Storage = Int32Array | Float64Array | BigInt64Array;
+type StorageType<A extends Storage> = { new (length: number): A; new (buffer: SharedArrayBuffer): A; readonly BYTES_PER_ELEMENT: number };
+
+/** A column's storage as posted to another thread (its pages shared, not copied). */
+export interface ColumnSnapshot<A extends Storage = Storage> {
+  pages: A[];
+  valid: Uint8Array;
+  n: number;
+}
+
+const sharedBytes = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n));
 
 /** Rows per page: 16k rows is 64-128 KB a page, and at most that much unused per column. */
 const PAGE_BITS = 14;
@@ -18,12 +33,12 @@ const ROW_MASK = PAGE_ROWS - 1;
  * virtual read/write per kind measured ~2.5x slower on the chunk-line path.
  */
 class Column<T, A extends Storage> {
-  protected readonly pages: A[] = [];
+  protected pages: A[] = [];
   /** One bit a row, in one array grown by doubling (128 KB at 1M rows). */
-  private valid = new Uint8Array(PAGE_ROWS >> 3);
+  private valid = sharedBytes(PAGE_ROWS >> 3);
   private n = 0;
 
-  constructor(protected readonly alloc: (rows: number) => A) {}
+  constructor(protected readonly type: StorageType<A>) {}
 
   get length(): number {
     return this.n;
@@ -31,9 +46,9 @@ class Column<T, A extends Storage> {
 
   push(v: T | null): void {
     if (this.n === this.pages.length << PAGE_BITS) {
-      this.pages.push(this.alloc(PAGE_ROWS));
+      this.pages.push(new this.type(new SharedArrayBuffer(PAGE_ROWS * this.type.BYTES_PER_ELEMENT)));
       if (this.valid.length < this.pages.length << (PAGE_BITS - 3)) {
-        const valid = new Uint8Array(this.valid.length * 2);
+        const valid = sharedBytes(this.valid.length * 2);
         valid.set(this.valid);
         this.valid = valid;
       }
@@ -62,12 +77,24 @@ class Column<T, A extends Storage> {
   toArray(): Array<T | null> {
     return Array.from({ length: this.n }, (_, i) => this.get(i));
   }
+
+  snapshot(): ColumnSnapshot<A> {
+    return { pages: this.pages.slice(), valid: this.valid, n: this.n };
+  }
+
+  /** This column as `s` holds it (a snapshot from another thread); returns this. */
+  restore(s: ColumnSnapshot<A>): this {
+    this.pages = s.pages.slice();
+    this.valid = s.valid;
+    this.n = s.n;
+    return this;
+  }
 }
 
 class NumberColumn<A extends Int32Array | Float64Array> extends Column<number, A> {
   /** Every row's value in one new array (a null row reads as what was last stored there, or 0). */
   copy(): A {
-    const out = this.alloc(this.length);
+    const out = new this.type(this.length);
     for (let p = 0; p < this.pages.length; p++) {
       const page = this.pages[p]!;
       const from = p << PAGE_BITS;
@@ -80,14 +107,14 @@ class NumberColumn<A extends Int32Array | Float64Array> extends Column<number, A
 /** Small integers we count ourselves (tokens, chunks, indexes): exact below 2^31. */
 export class Int32Column extends NumberColumn<Int32Array> {
   constructor() {
-    super((rows) => new Int32Array(rows));
+    super(Int32Array);
   }
 }
 
 /** Any JS number, exactly. */
 export class Float64Column extends NumberColumn<Float64Array> {
   constructor() {
-    super((rows) => new Float64Array(rows));
+    super(Float64Array);
   }
 }
 
@@ -97,12 +124,26 @@ const INT64_MAX = (1n << 63n) - 1n;
 /** Whether a value fits int64 storage (BigInt64Array). */
 export const inInt64 = (t: bigint): boolean => t >= INT64_MIN && t <= INT64_MAX;
 
+export interface BigIntColumnSnapshot extends ColumnSnapshot<BigInt64Array> {
+  /** Rows whose value is beyond int64. */
+  outside: Array<[number, bigint]>;
+}
+
 /** Nanosecond timestamps: int64 storage, and any value beyond it kept exactly on the side (damaged logs). */
 export class BigIntColumn extends Column<bigint, BigInt64Array> {
-  private readonly outside = new Map<number, bigint>();
+  private outside = new Map<number, bigint>();
 
   constructor() {
-    super((rows) => new BigInt64Array(rows));
+    super(BigInt64Array);
+  }
+
+  override snapshot(): BigIntColumnSnapshot {
+    return { ...super.snapshot(), outside: [...this.outside] };
+  }
+
+  override restore(s: BigIntColumnSnapshot): this {
+    this.outside = new Map(s.outside);
+    return super.restore(s);
   }
 
   override get(i: number): bigint | null {
@@ -131,17 +172,39 @@ export interface Utf8Slice {
 const STRING_PAGE_BYTES = 1 << 20;
 const LONG_STRING_BYTES = STRING_PAGE_BYTES >> 2;
 
+export interface StringColumnSnapshot {
+  pages: Uint8Array[];
+  used: number;
+  at: ColumnSnapshot<Float64Array>;
+  bytes: ColumnSnapshot<Int32Array>;
+  long: Array<[number, string]>;
+}
+
 /**
  * Strings (ids, error messages) as their UTF-8 bytes: ~1 byte a character and
  * 12 bytes a row, against ~60 bytes a row for a JS string and its slot.
  */
 export class StringColumn {
-  private readonly pages: Buffer[] = [];
+  private pages: Buffer[] = [];
   private used = STRING_PAGE_BYTES;
   /** Per row: page × STRING_PAGE_BYTES + offset (null: a null string; -1: kept in `long`), and byte length. */
   private readonly at = new Float64Column();
   private readonly bytes = new Int32Column();
-  private readonly long = new Map<number, string>();
+  private long = new Map<number, string>();
+
+  snapshot(): StringColumnSnapshot {
+    return { pages: this.pages.slice(), used: this.used, at: this.at.snapshot(), bytes: this.bytes.snapshot(), long: [...this.long] };
+  }
+
+  restore(s: StringColumnSnapshot): this {
+    // A Buffer posted to a thread arrives as a Uint8Array over the same memory.
+    this.pages = s.pages.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+    this.used = s.used;
+    this.at.restore(s.at);
+    this.bytes.restore(s.bytes);
+    this.long = new Map(s.long);
+    return this;
+  }
 
   get length(): number {
     return this.at.length;
@@ -172,7 +235,7 @@ export class StringColumn {
       return;
     }
     if (this.used + n > STRING_PAGE_BYTES) {
-      this.pages.push(Buffer.allocUnsafeSlow(STRING_PAGE_BYTES));
+      this.pages.push(Buffer.from(new SharedArrayBuffer(STRING_PAGE_BYTES)));
       this.used = 0;
     }
     const page = this.pages.length - 1;
@@ -235,14 +298,30 @@ export class StringColumn {
   }
 }
 
+export interface DictionaryColumnSnapshot {
+  codes: ColumnSnapshot<Int32Array>;
+  values: string[];
+}
+
 /**
  * Strings from a small set (finish reasons, error types): a 4-byte code a row
  * into a dictionary of the distinct values, each held once.
  */
 export class DictionaryColumn {
   private readonly codes = new Int32Column();
-  private readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
+  private values: string[] = [];
+  private index = new Map<string, number>();
+
+  snapshot(): DictionaryColumnSnapshot {
+    return { codes: this.codes.snapshot(), values: this.values.slice() };
+  }
+
+  restore(s: DictionaryColumnSnapshot): this {
+    this.codes.restore(s.codes);
+    this.values = s.values.slice();
+    this.index = new Map(this.values.map((v, i) => [v, i]));
+    return this;
+  }
 
   get length(): number {
     return this.codes.length;

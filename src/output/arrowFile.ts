@@ -1,6 +1,6 @@
 // Arrow IPC files written batch by batch straight to disk (never one buffer
 // for the whole table), appearing at their path only when complete.
-import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch, type Schema } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch, type Schema } from '../vendor/arrow.js';
 import { AtomicFile } from '../base/atomic.js';
 
 /** An Arrow byte sink that writes to the file instead of queueing in memory. */

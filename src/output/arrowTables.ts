@@ -3,8 +3,8 @@
 // record batches out (arrowFile.ts writes them).
 // Times are ns relative to session.started (or the first event); null means
 // "did not happen" (no first chunk, not completed, not counted).
-import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from 'apache-arrow';
-import type { Aggregator } from '../aggregate/aggregator.js';
+import { Bool, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray, type Data, type DataType } from '../vendor/arrow.js';
+import type { SampleRows } from '../aggregate/sampleTable.js';
 import type { Utf8Slice } from '../model/columns.js';
 
 /** Rows per record batch: enough to amortize Arrow's per-batch overhead, small enough that building one stays a few MB. */
@@ -40,7 +40,7 @@ export const SAMPLES_SCHEMA = new Schema(SAMPLE_COLUMNS.map(([name, type]) => ne
  * samples.arrow, one row per sample (tracked and untracked), as record batches
  * of `rowsPerBatch` rows: memory for the columns is one batch's, not the run's.
  */
-export function* samplesBatches(agg: Aggregator, rowsPerBatch = SAMPLES_ROWS_PER_BATCH): Generator<RecordBatch> {
+export function* samplesBatches(agg: SampleRows, rowsPerBatch = SAMPLES_ROWS_PER_BATCH): Generator<RecordBatch> {
   const s = agg.samples;
   const base = agg.timeBaseNs;
   const relNs = (t: bigint | null): bigint | null => (t === null ? null : t - base);
@@ -123,7 +123,7 @@ export const ROLLING = 10;
 const MAX_INTERVALS = 2000;
 
 /** Per-interval counts: 1 s intervals, widened (1, 2, 5 × 10^k s) so there are at most 2000. */
-export function timeSeries(agg: Aggregator): TimeSeries {
+export function timeSeries(agg: SampleRows): TimeSeries {
   const s = agg.samples;
   const base = agg.timeBaseNs;
   let end = 0;

@@ -1,8 +1,9 @@
-// The chart thread (a worker_threads entry, started by charts.ts): loads vega
-// and renders specs to SVG beside the main thread, which meanwhile writes the
-// tables. Vega's load and rendering are the largest serial part of the outputs.
+// A chart thread (a worker_threads entry, started by chartThreads.ts): loads
+// vega and renders specs to SVG beside the main thread, which meanwhile writes
+// the tables. Vega's load and rendering are the largest serial part of the outputs.
 import { parentPort } from 'node:worker_threads';
-import { renderSvg, type FromChartThread, type ToChartThread } from './charts.js';
+import type { FromChartThread, ToChartThread } from './chartMessages.js';
+import { renderSvg } from './charts.js';
 import { loadVega } from './vega.js';
 
 parentPort!.on('message', (m: ToChartThread) => {

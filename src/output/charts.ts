@@ -2,8 +2,6 @@
 // in, spec out (no I/O). Data is inlined; histograms are binned here (exact
 // counts), and large series are reduced to evenly spaced order statistics /
 // samples, so a spec stays small whatever the run.
-import { Worker } from 'node:worker_threads';
-import { builtSibling } from '../base/distPath.js';
 import { loadVega } from './vega.js';
 import type { TimeSeries } from './arrowTables.js';
 
@@ -159,49 +157,4 @@ export async function renderSvg(spec: Spec): Promise<string> {
   const svg = await view.toSVG();
   view.finalize();
   return svg;
-}
-
-/** The chart thread's protocol (chartThread.ts). */
-export type ToChartThread = { kind: 'warm' } | { kind: 'render'; id: number; specs: Spec[] };
-export type FromChartThread = { id: number; svgs: string[] } | { id: number; error: string };
-
-let chartWorker: { thread: Worker; waiting: Map<number, { resolve: (svgs: string[]) => void; reject: (err: Error) => void }>; next: number } | null = null;
-
-function chartThread(): NonNullable<typeof chartWorker> {
-  if (chartWorker) return chartWorker;
-  const thread = new Worker(builtSibling(import.meta.url, 'chartThread.js'));
-  const w = { thread, waiting: new Map(), next: 1 };
-  thread.on('message', (m: FromChartThread) => {
-    const p = w.waiting.get(m.id);
-    w.waiting.delete(m.id);
-    if (w.waiting.size === 0) thread.unref();
-    if ('error' in m) p?.reject(new Error(m.error));
-    else p?.resolve(m.svgs);
-  });
-  thread.on('error', (err) => {
-    for (const p of w.waiting.values()) p.reject(err);
-    w.waiting.clear();
-    chartWorker = null;
-  });
-  // After the listeners (adding one refs the thread): an idle chart thread never keeps the process alive.
-  thread.unref();
-  chartWorker = w;
-  return w;
-}
-
-/** Starts the chart thread and its load of vega (recompute calls it while the last shards are counted). */
-export function warmCharts(): void {
-  chartThread().thread.postMessage({ kind: 'warm' } satisfies ToChartThread);
-}
-
-/** renderSvg for each spec, on the chart thread: the caller's thread is free meanwhile. */
-export function renderSvgsOffThread(specs: Spec[]): Promise<string[]> {
-  const w = chartThread();
-  const id = w.next++;
-  return new Promise((resolve, reject) => {
-    w.waiting.set(id, { resolve, reject });
-    // Held while a render is pending, so the process waits for it.
-    w.thread.ref();
-    w.thread.postMessage({ kind: 'render', id, specs } satisfies ToChartThread);
-  });
 }

@@ -2,7 +2,7 @@
 // while the log is replayed, so memory stays flat however many chunks a run
 // has. Also keeps what the ITL chart and conventions table need: the exact
 // count and sum of inter-chunk gaps, and a deterministic uniform sample of them.
-import { Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
+import { Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, type Data } from '../vendor/arrow.js';
 import type { ChunkSink } from '../aggregate/sampleTable.js';
 import { join } from 'node:path';
 import { ArrowFileWriter } from './arrowFile.js';

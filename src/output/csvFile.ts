@@ -11,7 +11,7 @@
 //   TAB or CR gets a `'` put in front and is quoted; so the value stays
 //   recoverable, text starting with `'` gets one more `'` too. Reading back:
 //   a text value that starts with `'` has one extra `'`, drop it.
-import { Type, type Data, type RecordBatch, type Schema } from 'apache-arrow';
+import { Type, type Data, type RecordBatch, type Schema } from '../vendor/arrow.js';
 import { AtomicFile } from '../base/atomic.js';
 import type { TableWriter } from './tableFormats.js';
 

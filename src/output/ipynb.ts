@@ -7,7 +7,7 @@ import { REPLAY_VERSION } from '../base/version.js';
 import type { Summary } from '../summary/summary.js';
 import { SAMPLES_SCHEMA } from './arrowTables.js';
 import type { TableFormat } from './tableFormats.js';
-import { Type } from 'apache-arrow';
+import { Type } from '../vendor/arrow.js';
 
 export interface NotebookRun {
   summary: Summary;

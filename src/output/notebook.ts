@@ -1,13 +1,15 @@
 // Writes what notebooks and people read next to result_summary.json: Arrow
 // tables, Vega-Lite specs with their SVG, and the conventions table.
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from '../vendor/arrow.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Aggregator } from '../aggregate/aggregator.js';
+import type { Counters } from '../aggregate/aggregator.js';
+import type { SampleRows } from '../aggregate/sampleTable.js';
 import { writeAtomic } from '../base/atomic.js';
 import { metric } from '../summary/metrics.js';
 import { SAMPLES_SCHEMA, samplesBatches, timeSeries, timeSeriesTable } from './arrowTables.js';
-import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, renderSvgsOffThread, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
+import { concurrencyChart, distributionChart, errorsOverTimeChart, finishReasonsChart, islOslChart, thin, throughputChart, ttftOverTimeChart, type Spec } from './charts.js';
+import { renderSvgsOffThread } from './chartThreads.js';
 import { conventionTable } from './conventions.js';
 import { CHUNK_SCHEMA, type ItlStats } from './chunkTable.js';
 import { DEFAULT_TABLE_FORMATS, type TableFormat } from './tableFormats.js';
@@ -20,8 +22,13 @@ export interface ChunkOutputs {
   itl: ItlStats;
 }
 
+/** What the tables and charts are built from (an Aggregator is one). */
+export interface NotebookRows extends SampleRows {
+  readonly counters: Pick<Counters, 'finishReasons'>;
+}
+
 /** Tables in each of `formats`, charts, conventions. chunks: when the replay wrote chunks.arrow (--chunks), else null. Returns the files written. */
-export async function writeNotebookOutputs(outDir: string, agg: Aggregator, streaming: boolean, chunks: ChunkOutputs | null = null, formats: readonly TableFormat[] = DEFAULT_TABLE_FORMATS): Promise<string[]> {
+export async function writeNotebookOutputs(outDir: string, agg: NotebookRows, streaming: boolean, chunks: ChunkOutputs | null = null, formats: readonly TableFormat[] = DEFAULT_TABLE_FORMATS): Promise<string[]> {
   const itl = chunks?.itl ?? null;
   const written: string[] = [];
   const put = (name: string, data: string | Uint8Array): void => {

@@ -6,7 +6,7 @@
 // thread as Arrow IPC, at most two waiting; the encoded bytes come back in
 // order and are written here, so the file appears at its path only on finish().
 import { Worker } from 'node:worker_threads';
-import { RecordBatch, Struct, Table as ArrowTable, makeData, tableToIPC, type Schema } from 'apache-arrow';
+import { RecordBatch, Struct, Table as ArrowTable, makeData, tableToIPC, type Schema } from '../vendor/arrow.js';
 import { AtomicFile } from '../base/atomic.js';
 import { builtSibling } from '../base/distPath.js';
 import { REPLAY_VERSION } from '../base/version.js';

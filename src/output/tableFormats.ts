@@ -1,6 +1,6 @@
 // Which file formats the tables (samples, time series, chunks) are written in:
 // `--format arrow,parquet,csv`.
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '../vendor/arrow.js';
 import { ReplayError } from '../base/errors.js';
 
 export const TABLE_FORMATS = ['arrow', 'parquet', 'csv'] as const;

@@ -3,7 +3,7 @@
 // the aggregator's columns (or from disk) once, whatever the formats.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+import { RecordBatchReader, type RecordBatch, type Schema } from '../vendor/arrow.js';
 import { open } from 'node:fs/promises';
 import { ArrowFileWriter } from './arrowFile.js';
 import { CsvFileWriter } from './csvFile.js';

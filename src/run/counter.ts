@@ -7,7 +7,6 @@ import type { ChatTemplateSource } from '../tokens/chatTemplate.js';
 import { shardWorkerScript } from '../pipeline/sharded.js';
 import { BAD_TOKENIZER_HINT, TokenizerPool } from '../tokens/pool/pool.js';
 import type { TokenizerFiles } from '../tokens/resolve.js';
-import { checkTokenizerBounds } from '../tokens/bounds.js';
 import { IGNORED_TEMPLATE_NOTE, loadTokenizer, readChatSetup, type ChatSetup } from '../tokens/tokenizer.js';
 
 export type RunCounter = BatchCounter & { close?: () => Promise<void>; workers?: number };
@@ -30,8 +29,6 @@ export interface CounterChoice {
 }
 
 export async function chooseCounter(tokenizer: TokenizerFiles | null, backend: BackendChoice, workers: number | undefined, make?: MakeCounter): Promise<CounterChoice> {
-  // A tokenizer far larger than any real one is refused before a backend allocates for it.
-  if (tokenizer) checkTokenizerBounds(tokenizer.tokenizerJson);
   const chat = tokenizer ? readChatSetup(tokenizer) : null;
   if (!tokenizer || !chat) return { counter: null, shardPool: null, chat, ready: Promise.resolve(), startFailed: new AbortController().signal, warnings: [] };
   // --workers 0: the same shards, run in this process (the tokenizer loaded here first, so a bad one is a one-line error).
@@ -54,6 +51,8 @@ async function loadRunTokenizer(files: TokenizerFiles, backend: BackendChoice, c
   try {
     return await loadTokenizer(backend, files.tokenizerJson, files.tokenizerConfig, chatSetup);
   } catch (err) {
+    // The file's own one-line error (a tokenizer refused for its size) is said as it is.
+    if (err instanceof ReplayError) throw err;
     throw new ReplayError(`${files.tokenizerJson}: cannot load tokenizer (${(err as Error).message.split('\n')[0]})`, BAD_TOKENIZER_HINT);
   }
 }

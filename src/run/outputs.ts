@@ -5,6 +5,7 @@ import type { Aggregator } from '../aggregate/aggregator.js';
 import { writeAtomic } from '../base/atomic.js';
 import type { PyJson } from '../model/json.js';
 import type { ChunkArrowWriter } from '../output/chunkTable.js';
+import { writeNotebookOffThread } from '../output/notebookOffThread.js';
 import type { TableFormat } from '../output/tableFormats.js';
 import { toPyJson } from '../py/json.js';
 import type { Summary } from '../summary/summary.js';
@@ -24,16 +25,23 @@ export interface RunOutputs {
   times: { started: number; replayed: number; cpuReplayed?: number | null };
 }
 
-/** Writes every output; returns the summary's path. The output modules load here, after the replay. */
+/** Writes every output; returns the summary's path. The tables, charts and notebook are written on the notebook thread. */
 export async function writeRunOutputs(o: RunOutputs): Promise<string> {
   const summaryPath = join(o.outDir, 'result_summary.json');
   writeAtomic(summaryPath, toPyJson(o.summary as PyJson));
   o.chunks?.finish();
-  const { writeNotebookOutputs } = await import('../output/notebook.js');
-  const written = await writeNotebookOutputs(o.outDir, o.aggregator, o.streaming, o.chunks && { arrowPath: o.chunks.path, itl: o.chunks.itlStats }, o.formats);
-  const { buildNotebook } = await import('../output/ipynb.js');
-  writeAtomic(join(o.outDir, 'report.ipynb'), buildNotebook({ summary: o.summary, formats: o.formats, chunks: o.chunks !== null, logSha256: o.logSha256 }));
-  finishManifest(o.manifest, ['result_summary.json', 'replay_manifest.json', ...written, 'report.ipynb'], { ...o.times, done: Date.now() });
+  const agg = o.aggregator;
+  const written = await writeNotebookOffThread({
+    outDir: o.outDir,
+    samples: agg.samples.snapshot(),
+    timeBaseNs: agg.timeBaseNs,
+    finishReasons: agg.counters.finishReasons,
+    streaming: o.streaming,
+    chunks: o.chunks && { arrowPath: o.chunks.path, itl: o.chunks.itlStats },
+    formats: o.formats,
+    notebook: { summary: o.summary, formats: o.formats, chunks: o.chunks !== null, logSha256: o.logSha256 },
+  });
+  finishManifest(o.manifest, ['result_summary.json', 'replay_manifest.json', ...written], { ...o.times, done: Date.now() });
   writeAtomic(join(o.outDir, 'replay_manifest.json'), manifestJson(o.manifest));
   return summaryPath;
 }

@@ -4,7 +4,7 @@
 import { NoLineEnd } from '../read/lines.js';
 import { ReplayError } from '../base/errors.js';
 import { notALogError } from '../decode/notALog.js';
-import { warmCharts } from '../output/charts.js';
+import { warmNotebookThread } from '../output/notebookOffThread.js';
 import type { ChunkArrowWriter } from '../output/chunkTable.js';
 import { replayLog, type ReplayOptions, type ReplayResult } from '../pipeline/replay.js';
 import { replaySharded } from '../pipeline/sharded.js';
@@ -43,12 +43,9 @@ export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
       onProgress: o.onProgress,
       chunkSink: o.chunks ?? undefined,
       signal: startFailed,
-      // The output modules (apache-arrow; vega on the chart thread) load while the last batches are
-      // counted: not earlier, where they would enlarge the heap through the whole replay, nor after.
-      onReadEnd: () => {
-        warmCharts();
-        import('../output/notebook.js').catch(() => undefined);
-      },
+      // The output modules (apache-arrow; vega on the chart threads) load on their threads while the
+      // last batches are counted: not earlier, where they would take memory through the whole replay, nor after.
+      onReadEnd: warmNotebookThread,
     };
     if (shardPool) {
       // Shards decode and count where the bytes are: a file's byte ranges, or the stream's line-aligned buffers.

@@ -8,6 +8,7 @@
 // `auto` (the default) is bpe when the tokenizer is in the form it supports, else native.
 import { readBoundedText } from '../base/files.js';
 import { createRequire } from 'node:module';
+import { checkTokenizerBounds } from './bounds.js';
 import { compileBpeCounter, Unsupported, type BpeCounter } from './bpe/counter.js';
 import { toWellFormed } from './wellFormed.js';
 import type { BackendChoice, TextCounter } from '../model/counting.js';
@@ -91,6 +92,8 @@ export async function loadTextCounter(
   tokenizerJsonPath: string,
   tokenizerConfigPath: string | null,
 ): Promise<TextCounter> {
+  // A tokenizer far larger than any real one is refused before a backend allocates for it.
+  checkTokenizerBounds(tokenizerJsonPath);
   if (backend === 'native') return loadNative(tokenizerJsonPath, null);
   if (backend === 'bpe' || backend === 'auto') {
     try {

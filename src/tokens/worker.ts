@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type BackendChoice, type BackendInUse, type BatchCounts, backendInUse } from '../model/counting.js';
 import { parseCpuList } from '../base/cpus.js';
+import { ReplayError } from '../base/errors.js';
 import type { CountableInput } from '../model/inputs.js';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer.js';
 import type { FromWorker, ToWorker } from './pool/messages.js';
@@ -53,7 +54,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     await tokenizer.text.countTexts(['warm up the tokenizer']);
     send({ type: 'ready', pid: process.pid, cpus: ownAffinity(), backend: backendInUse(tokenizer.text) });
   } catch (err) {
-    send({ type: 'error', id: null, message: (err as Error).message });
+    send({ type: 'error', id: null, message: (err as Error).message, ...(err instanceof ReplayError ? { hint: err.hint ?? '' } : {}) });
   }
 }
 

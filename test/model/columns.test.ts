@@ -1,5 +1,6 @@
 // Per-sample columns hold exactly what was put in them, nulls included, across
 // pages; timestamps beyond int64 (damaged logs) and strings of any size stay exact.
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BigIntColumn, DictionaryColumn, Float64Column, Int32Column, StringColumn } from '../../src/model/columns.js';
 
@@ -83,5 +84,57 @@ describe('typed columns', () => {
     expect(ts.get(2)).toBe(7n);
     expect(ts.some()).toBe(true);
     expect(new BigIntColumn().some()).toBe(false);
+  });
+});
+
+/** Posts `value` to a real worker thread that writes `marker` into the first page it finds, and posts it back. */
+function throughThread<T>(value: T, marker: number): Promise<T> {
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    parentPort.once('message', (v) => {
+      const page = v.pages[0];
+      page[0] = typeof page[0] === 'bigint' ? BigInt(${marker}) : ${marker};
+      parentPort.postMessage(v);
+    });`;
+  const w = new Worker(code, { eval: true });
+  return new Promise<T>((resolve, reject) => {
+    w.once('message', (v: T) => void w.terminate().then(() => resolve(v)));
+    w.once('error', reject);
+    w.postMessage(value);
+  });
+}
+
+describe('column snapshots', () => {
+  it('cross to another thread as the same memory, and restore there to the same rows', async () => {
+    const ints = new Int32Column();
+    const stamps = new BigIntColumn();
+    const strings = new StringColumn();
+    const codes = new DictionaryColumn();
+    const long = 'é'.repeat(300_000);
+    for (let i = 0; i < 40_000; i++) {
+      ints.push(i % 5 === 0 ? null : i * 3 - 7);
+      stamps.push(i % 9 === 0 ? null : i === 7 ? (1n << 70n) + 5n : 1_700_000_000_000_000_000n + BigInt(i));
+      strings.push(i % 11 === 0 ? null : i === 13 ? long : i % 3 === 0 ? '' : `id-${i}-ü`);
+      codes.push(i % 4 === 0 ? null : ['stop', 'length', 'tool_calls'][i % 3]!);
+    }
+    const wantInts = ints.toArray();
+    const wantStamps = stamps.toArray();
+    const back = await Promise.all([throughThread(ints.snapshot(), 424_242), throughThread(stamps.snapshot(), 424_242)]);
+    const again = { ints: new Int32Column().restore(back[0]), stamps: new BigIntColumn().restore(back[1]) };
+    // The thread wrote the storage of row 0 (a null row) in the pages it was sent: the original column's
+    // pages hold it (shared, not copied), and the row still reads as null.
+    expect(ints.snapshot().pages[0]![0]).toBe(424_242);
+    expect(stamps.snapshot().pages[0]![0]).toBe(424_242n);
+    expect(again.ints.toArray()).toEqual(wantInts);
+    expect(again.stamps.toArray()).toEqual(wantStamps);
+    expect(again.stamps.get(7)).toBe((1n << 70n) + 5n);
+    // Strings and codes: their pages and side tables as posted (structured clone, as postMessage does).
+    const s2 = new StringColumn().restore(structuredClone(strings.snapshot()));
+    const c2 = new DictionaryColumn().restore(structuredClone(codes.snapshot()));
+    expect(s2.toArray()).toEqual(strings.toArray());
+    expect(s2.get(13)).toBe(long);
+    expect(s2.utf8(100, 20_000)).toEqual(strings.utf8(100, 20_000));
+    expect(c2.toArray()).toEqual(codes.toArray());
+    expect(c2.utf8(0, 40_000)).toEqual(codes.utf8(0, 40_000));
   });
 });

@@ -5,7 +5,7 @@
 // left out; it never stops the comparison. Read batch by batch; only the three
 // value columns are kept, as doubles.
 import { constants, promises as fsp } from 'node:fs';
-import { RecordBatchReader, Type, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, Type, type RecordBatch } from '../../vendor/arrow.js';
 import { FILE_LIMITS, fileTypeName } from '../../base/files.js';
 import { cdfPoints, type CdfPoint } from './cdf.js';
 

@@ -3,7 +3,7 @@
 // as static SVG rendered here with vega (headless) and replaced in the browser
 // by live, interactive Vega views (tooltips, zoom/pan) when script runs. The
 // only script is the bundled vega runtime (vega-runtime.js, built by
-// scripts/bundle-vega.mjs), inlined and allowed by its sha256 in the page's
+// scripts/bundle.mjs), inlined and allowed by its sha256 in the page's
 // Content-Security-Policy; nothing else may run, load or connect.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

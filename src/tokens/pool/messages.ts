@@ -16,4 +16,5 @@ export type FromWorker =
   | { type: 'ready'; pid: number; cpus: number[] | null; backend: BackendInUse }
   | { type: 'result'; id: number; counts: Int32Array; notes: Record<string, number> }
   | { type: 'done'; id: number; result: unknown }
-  | { type: 'error'; id: number | null; message: string };
+  /** `hint`: the error is the input's own (a ReplayError), said to the user as it is. */
+  | { type: 'error'; id: number | null; message: string; hint?: string };

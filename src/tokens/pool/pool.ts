@@ -323,7 +323,10 @@ export class TokenizerPool {
         this.pump();
         return;
       case 'error':
-        if (m.id === null) return this.startFailed(slot, p, `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message.split('\n')[0]}`, BAD_TOKENIZER_HINT);
+        if (m.id === null) {
+          const own = m.hint !== undefined ? new ReplayError(m.message.split('\n')[0]!, m.hint || undefined) : null;
+          return this.startFailed(slot, p, own ?? `cannot load tokenizer ${this.opts.tokenizerJson}: ${m.message.split('\n')[0]}`, BAD_TOKENIZER_HINT);
+        }
         return this.settle(slot, p, m.id, null, m.message);
       case 'result':
       case 'done':
@@ -389,12 +392,14 @@ export class TokenizerPool {
   }
 
   /** `hint`: what the user can do; a worker that died or hung while starting may be the machine's fault (memory), not the tokenizer's. */
-  private startFailed(slot: Slot, p: Proc, reason: string, hint = 'the worker process could not start: check free memory, or count on the main thread with --workers 0'): void {
+  /** `why`: what went wrong, or the input's own error (a ReplayError from the worker), said as it is. */
+  private startFailed(slot: Slot, p: Proc, why: string | ReplayError, hint = 'the worker process could not start: check free memory, or count on the main thread with --workers 0'): void {
     if (p.dead) return;
     this.retire(slot, p);
+    const reason = typeof why === 'string' ? why : why.message;
     // Before any worker has loaded the tokenizer, a start failure is the run's: the tokenizer, or the machine.
     if (!this.started && !this.slots.some((s) => s.everReady)) {
-      this.starting?.reject(new ReplayError(`tokenizer worker failed to start: ${reason}`, hint));
+      this.starting?.reject(typeof why === 'string' ? new ReplayError(`tokenizer worker failed to start: ${why}`, hint) : why);
       return;
     }
     if (this.closed) return;

@@ -1,0 +1,35 @@
+// The notebook thread's protocol (notebookThread.ts, notebookOffThread.ts):
+// warm loads the output modules and starts the chart threads while the last
+// shards are counted; write builds every table, chart and the notebook of one
+// run and answers with the files written, or the error that stopped it.
+import type { SampleTableSnapshot } from '../aggregate/sampleTable.js';
+import type { Counters } from '../aggregate/aggregator.js';
+import type { ChunkOutputs } from './notebook.js';
+import type { NotebookRun } from './ipynb.js';
+import type { TableFormat } from './tableFormats.js';
+
+export interface NotebookRequest {
+  outDir: string;
+  /** The sample table's columns, shared with the replay's thread (not copied). */
+  samples: SampleTableSnapshot;
+  timeBaseNs: bigint;
+  finishReasons: Counters['finishReasons'];
+  streaming: boolean;
+  chunks: ChunkOutputs | null;
+  formats: readonly TableFormat[];
+  /** report.ipynb's content. */
+  notebook: NotebookRun;
+}
+
+export type ToNotebookThread = { kind: 'warm' } | ({ kind: 'write' } & NotebookRequest);
+
+/** An error as the main thread rethrows it: a ReplayError's hint and exit code, a system error's code. */
+export interface ThreadError {
+  message: string;
+  replay: boolean;
+  hint?: string;
+  exitCode?: number;
+  code?: string;
+}
+
+export type FromNotebookThread = { kind: 'written'; files: string[] } | { kind: 'error'; error: ThreadError };

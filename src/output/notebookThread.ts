@@ -1,0 +1,37 @@
+// The notebook thread (a worker_threads entry, started by notebookOffThread.ts):
+// builds a run's tables, charts, conventions and report.ipynb beside the main
+// thread. It reads the sample table in the memory the replay filled
+// (SampleTable.restore over shared pages), and renders charts on the chart
+// threads it starts; the main thread meanwhile only writes the summary and
+// manifest, so the outputs cost it nothing per sample.
+import { join } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { SampleTable } from '../aggregate/sampleTable.js';
+import { writeAtomic } from '../base/atomic.js';
+import { ReplayError } from '../base/errors.js';
+import { warmCharts } from './chartThreads.js';
+import { buildNotebook } from './ipynb.js';
+import type { FromNotebookThread, ThreadError, ToNotebookThread } from './notebookMessages.js';
+import { writeNotebookOutputs } from './notebook.js';
+
+function threadError(err: unknown): ThreadError {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof ReplayError) return { message: err.message, replay: true, hint: err.hint, exitCode: err.exitCode };
+  return { message: e?.message ?? String(err), replay: false, ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+}
+
+parentPort!.on('message', (m: ToNotebookThread) => {
+  if (m.kind === 'warm') {
+    warmCharts();
+    return;
+  }
+  (async () => {
+    const rows = { samples: SampleTable.restore(m.samples), timeBaseNs: m.timeBaseNs, counters: { finishReasons: m.finishReasons } };
+    const files = await writeNotebookOutputs(m.outDir, rows, m.streaming, m.chunks, m.formats);
+    writeAtomic(join(m.outDir, 'report.ipynb'), buildNotebook(m.notebook));
+    return [...files, 'report.ipynb'];
+  })().then(
+    (files) => parentPort!.postMessage({ kind: 'written', files } satisfies FromNotebookThread),
+    (err: unknown) => parentPort!.postMessage({ kind: 'error', error: threadError(err) } satisfies FromNotebookThread),
+  );
+});
