@@ -56,9 +56,7 @@ for (const name of ['arrow', 'yargs']) {
   rmSync(join(root, 'dist/vendor', `${name}.js.map`), { force: true });
 }
 
-const dist = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
-const { writeVegaCodeCache } = await dist('output/vega.js');
-const charts = await dist('output/charts.js');
+const { charts, writeVegaCodeCache } = await import(pathToFileURL(join(root, 'dist/output/index.js')).href);
 await writeVegaCodeCache(async () => {
   // One of each chart, on made-up data: the cache then holds what rendering any of them runs.
   const values = Float64Array.from({ length: 2000 }, (_, i) => 50 + ((i * 7919) % 1000) / 3);
