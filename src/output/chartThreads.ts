@@ -2,61 +2,33 @@
 // main thread, split over CHART_THREADS threads. A chart renders the same
 // whichever thread renders it and whatever it rendered before, so the split
 // never changes an output.
-import { Worker } from 'node:worker_threads';
 import { builtSibling } from '../base/distPath.js';
+import { RequestThread, type Answer } from '../base/requestThread.js';
 import type { FromChartThread, ToChartThread } from './chartMessages.js';
 import type { Spec } from './charts.js';
 
 /** Two: vega's load and rendering (~0.4 s of CPU for a run's charts) halved, for ~0.03 s more load. */
 export const CHART_THREADS = 2;
 
-interface ChartThread {
-  thread: Worker;
-  waiting: Map<number, { resolve: (svgs: string[]) => void; reject: (err: Error) => void }>;
-}
+type ChartThread = RequestThread<FromChartThread, string[]>;
 
-let threads: ChartThread[] | null = null;
-let nextId = 1;
+let threads: ChartThread[] = [];
+
+const answer = (m: FromChartThread): Answer<string[]> => ('error' in m ? { id: m.id, error: new Error(m.error) } : { id: m.id, value: m.svgs });
 
 function chartThreads(): ChartThread[] {
-  threads ??= Array.from({ length: CHART_THREADS }, startThread);
+  threads = Array.from({ length: CHART_THREADS }, (_, k) => (threads[k] && !threads[k].dead ? threads[k] : new RequestThread(builtSibling(import.meta.url, 'chartThread.js'), answer)));
   return threads;
 }
 
-function startThread(): ChartThread {
-  const thread = new Worker(builtSibling(import.meta.url, 'chartThread.js'));
-  const t: ChartThread = { thread, waiting: new Map() };
-  thread.on('message', (m: FromChartThread) => {
-    const p = t.waiting.get(m.id);
-    t.waiting.delete(m.id);
-    if (t.waiting.size === 0) thread.unref();
-    if ('error' in m) p?.reject(new Error(m.error));
-    else p?.resolve(m.svgs);
-  });
-  thread.on('error', (err) => {
-    for (const p of t.waiting.values()) p.reject(err);
-    t.waiting.clear();
-    threads = null;
-  });
-  // After the listeners (adding one refs the thread): an idle chart thread never keeps the process alive.
-  thread.unref();
-  return t;
-}
-
-/** Starts the chart threads and their load of vega (recompute calls it while the last shards are counted). */
+/** Starts the chart threads and their load of vega (the notebook thread calls it while the last shards are counted). */
 export function warmCharts(): void {
-  for (const t of chartThreads()) t.thread.postMessage({ kind: 'warm' } satisfies ToChartThread);
+  for (const t of chartThreads()) t.post({ kind: 'warm' } satisfies ToChartThread);
 }
 
 function render(t: ChartThread, specs: Spec[]): Promise<string[]> {
   if (specs.length === 0) return Promise.resolve([]);
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    t.waiting.set(id, { resolve, reject });
-    // Held while a render is pending, so the process waits for it.
-    t.thread.ref();
-    t.thread.postMessage({ kind: 'render', id, specs } satisfies ToChartThread);
-  });
+  return t.request((id) => ({ kind: 'render', id, specs }) satisfies ToChartThread);
 }
 
 /** Rows of data a spec inlines: what its rendering costs grows with. */

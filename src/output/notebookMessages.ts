@@ -21,7 +21,8 @@ export interface NotebookRequest {
   notebook: NotebookRun;
 }
 
-export type ToNotebookThread = { kind: 'warm' } | ({ kind: 'write' } & NotebookRequest);
+/** `id`: the write's, echoed in its answer (a process may run several recomputes at once). */
+export type ToNotebookThread = { kind: 'warm' } | ({ kind: 'write'; id: number } & NotebookRequest);
 
 /** An error as the main thread rethrows it: a ReplayError's hint and exit code, a system error's code. */
 export interface ThreadError {
@@ -32,4 +33,4 @@ export interface ThreadError {
   code?: string;
 }
 
-export type FromNotebookThread = { kind: 'written'; files: string[] } | { kind: 'error'; error: ThreadError };
+export type FromNotebookThread = { kind: 'written'; id: number; files: string[] } | { kind: 'error'; id: number; error: ThreadError };

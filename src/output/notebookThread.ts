@@ -31,7 +31,7 @@ parentPort!.on('message', (m: ToNotebookThread) => {
     writeAtomic(join(m.outDir, 'report.ipynb'), buildNotebook(m.notebook));
     return [...files, 'report.ipynb'];
   })().then(
-    (files) => parentPort!.postMessage({ kind: 'written', files } satisfies FromNotebookThread),
-    (err: unknown) => parentPort!.postMessage({ kind: 'error', error: threadError(err) } satisfies FromNotebookThread),
+    (files) => parentPort!.postMessage({ kind: 'written', id: m.id, files } satisfies FromNotebookThread),
+    (err: unknown) => parentPort!.postMessage({ kind: 'error', id: m.id, error: threadError(err) } satisfies FromNotebookThread),
   );
 });

@@ -391,8 +391,10 @@ export class TokenizerPool {
     this.pump();
   }
 
-  /** `hint`: what the user can do; a worker that died or hung while starting may be the machine's fault (memory), not the tokenizer's. */
-  /** `why`: what went wrong, or the input's own error (a ReplayError from the worker), said as it is. */
+  /**
+   * `why`: what went wrong, or the input's own error (a ReplayError from the worker), said as it is.
+   * `hint`: what the user can do; a worker that died or hung while starting may be the machine's fault (memory), not the tokenizer's.
+   */
   private startFailed(slot: Slot, p: Proc, why: string | ReplayError, hint = 'the worker process could not start: check free memory, or count on the main thread with --workers 0'): void {
     if (p.dead) return;
     this.retire(slot, p);
