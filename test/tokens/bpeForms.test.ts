@@ -108,6 +108,20 @@ describe('merge rules', () => {
     expect(await native.countTexts(['abc'])).toEqual([tokens]);
     expect(await bpe.countTexts(['abc', 'abcabc', 'cab'])).toEqual(await native.countTexts(['abc', 'abcabc', 'cab']));
   });
+
+  it.each([
+    ['a string with two spaces', 'a b c'],
+    ['a string without a space', 'ab'],
+    ['a merge making a token not in the vocabulary', 'c a'],
+    ['a side not in the vocabulary', 'a x'],
+    ['three strings', ['a', 'b', 'c']],
+    ['a number for a side', [0, 1]],
+    ['null', null],
+  ])('bpe refuses %s, naming the merge', async (_what, bad) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'merges-')), 'tokenizer.json');
+    writeFileSync(file, JSON.stringify({ version: '1.0', model: { type: 'BPE', vocab: { a: 0, b: 1, c: 2, ab: 3, bc: 4, abc: 5 }, merges: ['b c', bad, 'a b'] } }));
+    await expect(loadTextCounter('bpe', file, null)).rejects.toThrow(`cannot count with ${file}: the merge ${JSON.stringify(bad)}`);
+  });
 });
 
 describe('a word-level tokenizer', () => {
