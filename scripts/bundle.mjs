@@ -6,7 +6,7 @@
 //   src/output/vega.ts loads (one script to compile instead of ~300 modules to resolve),
 //   and its V8 code cache, dist/output/vega-node.cache, written after rendering one of
 //   each of replay's charts;
-// - apache-arrow and yargs, each as one module (src/vendor/): the compiled
+// - apache-arrow, yargs and yaml, each as one module (src/vendor/): the compiled
 //   dist/vendor/<name>.js, which re-exports the package, is replaced by the package
 //   bundled, so a thread loads one file instead of resolving hundreds.
 import { build } from 'esbuild';
@@ -40,9 +40,13 @@ await build({
   logLevel: 'warning',
 });
 
-for (const name of ['arrow', 'yargs']) {
+// yaml's node build is CommonJS (and requires `process` dynamically, which an ES bundle cannot); its ES
+// build is the same code.
+const vendorAlias = { yaml: './node_modules/yaml/browser/index.js' };
+for (const name of ['arrow', 'yargs', 'yaml']) {
   await build({
     entryPoints: [join(root, 'src/vendor', `${name}.ts`)],
+    alias: vendorAlias,
     outfile: join(root, 'dist/vendor', `${name}.js`),
     allowOverwrite: true,
     bundle: true,

@@ -7,7 +7,7 @@
 // (config.yaml, final_snapshot.json) costs a warning and what it would have told.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from '../vendor/yaml.js';
 import { ReplayError } from '../base/errors.js';
 import { readBoundedText, type FileKind } from '../base/files.js';
 import { compareSummaries, incompleteness, isSummary, loadOf, loadOrder, runLabel, type CompareRun, type Comparison } from '../summary/compare.js';

@@ -98,6 +98,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
     streaming: settings.streamingDeclared.value,
     counting,
     chunks: chunkWriter,
+    formats,
     onProgress: opts.onProgress,
     warn: (why) => warnings.push(why),
   });

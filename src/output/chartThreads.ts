@@ -7,8 +7,11 @@ import { RequestThread, type Answer } from '../base/requestThread.js';
 import type { FromChartThread, ToChartThread } from './chartMessages.js';
 import type { Spec } from './charts.js';
 
-/** Two: vega's load and rendering (~0.4 s of CPU for a run's charts) halved, for ~0.03 s more load. */
-export const CHART_THREADS = 2;
+/**
+ * Three: a run's charts cost ~0.5 s of CPU on one thread (vega's first renders compile as they go);
+ * split three ways, no chart thread is busier than the main thread, for ~0.04 s of CPU more a thread.
+ */
+export const CHART_THREADS = 3;
 
 type ChartThread = RequestThread<FromChartThread, string[]>;
 

@@ -22,7 +22,7 @@ export interface NotebookRequest {
 }
 
 /** `id`: the write's, echoed in its answer (a process may run several recomputes at once). */
-export type ToNotebookThread = { kind: 'warm' } | ({ kind: 'write'; id: number } & NotebookRequest);
+export type ToNotebookThread = { kind: 'warm'; formats: readonly TableFormat[] } | ({ kind: 'write'; id: number } & NotebookRequest);
 
 /** An error as the main thread rethrows it: a ReplayError's hint and exit code, a system error's code. */
 export interface ThreadError {

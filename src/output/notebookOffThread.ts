@@ -5,6 +5,7 @@ import { ReplayError } from '../base/errors.js';
 import { builtSibling } from '../base/distPath.js';
 import { RequestThread, type Answer } from '../base/requestThread.js';
 import type { FromNotebookThread, NotebookRequest, ThreadError, ToNotebookThread } from './notebookMessages.js';
+import type { TableFormat } from './tableFormats.js';
 
 let current: RequestThread<FromNotebookThread, string[]> | null = null;
 
@@ -20,9 +21,9 @@ function notebookThread(): RequestThread<FromNotebookThread, string[]> {
   return current;
 }
 
-/** Starts the thread: it loads the output modules (apache-arrow, the chart threads' vega) meanwhile. */
-export function warmNotebookThread(): void {
-  notebookThread().post({ kind: 'warm' } satisfies ToNotebookThread);
+/** Starts the thread: it loads the output modules meanwhile (apache-arrow; vega on the chart threads; parquet-wasm if `formats` has it). */
+export function warmNotebookThread(formats: readonly TableFormat[]): void {
+  notebookThread().post({ kind: 'warm', formats } satisfies ToNotebookThread);
 }
 
 /** Writes a run's notebook outputs on the thread; resolves to the files written (report.ipynb last). */

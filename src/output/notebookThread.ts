@@ -13,6 +13,7 @@ import { warmCharts } from './chartThreads.js';
 import { buildNotebook } from './ipynb.js';
 import type { FromNotebookThread, ThreadError, ToNotebookThread } from './notebookMessages.js';
 import { writeNotebookOutputs } from './notebook.js';
+import { warmParquet } from './parquetFile.js';
 
 function threadError(err: unknown): ThreadError {
   const e = err as NodeJS.ErrnoException;
@@ -23,6 +24,7 @@ function threadError(err: unknown): ThreadError {
 parentPort!.on('message', (m: ToNotebookThread) => {
   if (m.kind === 'warm') {
     warmCharts();
+    if (m.formats.includes('parquet')) warmParquet();
     return;
   }
   (async () => {

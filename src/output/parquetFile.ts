@@ -38,6 +38,11 @@ function parquetThread(): NonNullable<typeof thread> {
   return t;
 }
 
+/** Starts the thread and its load of parquet-wasm (the notebook thread calls it while the last shards are counted). */
+export function warmParquet(): void {
+  parquetThread().worker.postMessage({ kind: 'warm' } satisfies ToParquetThread);
+}
+
 /** A Parquet file being written batch by batch; open it with `await ParquetFileWriter.open(...)`. */
 export class ParquetFileWriter implements TableWriter {
   private readonly id: number;

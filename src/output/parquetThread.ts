@@ -47,7 +47,7 @@ async function batch(e: Encoding, ipc: Uint8Array): Promise<void> {
   await e.input.write(b);
 }
 
-async function step(e: Encoding, m: Exclude<ToParquetThread, { kind: 'open' }>): Promise<void> {
+async function step(e: Encoding, m: Exclude<ToParquetThread, { kind: 'open' | 'warm' }>): Promise<void> {
   switch (m.kind) {
     case 'batch':
       await batch(e, m.ipc);
@@ -67,6 +67,10 @@ async function step(e: Encoding, m: Exclude<ToParquetThread, { kind: 'open' }>):
 }
 
 parentPort!.on('message', (m: ToParquetThread) => {
+  if (m.kind === 'warm') {
+    (wasm ??= import('parquet-wasm')).catch(() => undefined);
+    return;
+  }
   if (m.kind === 'open') {
     const encoding = open(m);
     files.set(m.id, { encoding, queue: encoding.then(() => undefined) });

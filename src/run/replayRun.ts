@@ -6,6 +6,7 @@ import { ReplayError } from '../base/errors.js';
 import { notALogError } from '../decode/notALog.js';
 import { warmNotebookThread } from '../output/notebookOffThread.js';
 import type { ChunkArrowWriter } from '../output/chunkTable.js';
+import type { TableFormat } from '../output/tableFormats.js';
 import { replayLog, type ReplayOptions, type ReplayResult } from '../pipeline/replay.js';
 import { replaySharded } from '../pipeline/sharded.js';
 import type { CounterChoice } from './counter.js';
@@ -22,6 +23,8 @@ export interface ReplayRunOptions {
   counting: CounterChoice;
   /** Aborted here when the replay fails. */
   chunks: ChunkArrowWriter | null;
+  /** The tables' formats: their writers load while the last shards are counted. */
+  formats: readonly TableFormat[];
   onProgress?: ReplayOptions['onProgress'];
   /** Hears of a damaged compressed stream. */
   warn: (why: string) => void;
@@ -43,9 +46,9 @@ export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
       onProgress: o.onProgress,
       chunkSink: o.chunks ?? undefined,
       signal: startFailed,
-      // The output modules (apache-arrow; vega on the chart threads) load on their threads while the
-      // last batches are counted: not earlier, where they would take memory through the whole replay, nor after.
-      onReadEnd: warmNotebookThread,
+      // The output modules (apache-arrow, parquet-wasm; vega on the chart threads) load on their threads while
+      // the last batches are counted: not earlier, where they would take memory through the whole replay, nor after.
+      onReadEnd: () => warmNotebookThread(o.formats),
     };
     if (shardPool) {
       // Shards decode and count where the bytes are: a file's byte ranges, or the stream's line-aligned buffers.

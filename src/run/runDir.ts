@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileTypeName, readBoundedText } from '../base/files.js';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from '../vendor/yaml.js';
 import { parsePyJson } from '../py/json.js';
 import { type PyJson } from '../model/json.js';
 import { ReplayError } from '../base/errors.js';
