@@ -10,6 +10,8 @@
 //       children's time), and the peak RSS of the process tree sampled every 100 ms;
 //   (b) one process calling the native encodeBatch on the same texts (prompt, output, output
 //       after its first chunk), read beforehand 64M characters at a time; only the encoding timed.
+// Every thread's CPU is also sampled from the outside every 100 ms, so a thread that ends before the
+// process (the log's hash, decode threads) counts too, to within its last 0.1 s.
 // Serial ceiling = tokens counted / CPU-seconds of the busiest thread of the CLI's process: the
 // rate no number of workers can exceed while that thread does the same work per event. Also
 // split at the end of the replay (the manifest's main_thread_cpu_s): start-up + reduce, and outputs.
@@ -71,6 +73,27 @@ function rssTree(pid) {
   return { total, main };
 }
 
+/** Each thread of `pid` with its CPU ticks so far (none once the process is gone). */
+function threadTicks(pid) {
+  const out = [];
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ tid: Number(tid), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return out;
+}
+
 async function runReplay(log, out) {
   const probe = join(out, '..', 'probe.json');
   rmSync(probe, { force: true });
@@ -80,10 +103,14 @@ async function runReplay(log, out) {
     env: { ...process.env, BENCH_SERIAL_PROBE: probe },
   });
   const peak = { total: 0, main: 0 };
+  // Every thread's CPU as last seen, sampled while it runs: a thread that ends before the process
+  // (the hash thread, decode threads) is gone from the probe's listing at exit.
+  const seen = new Map();
   const timer = setInterval(() => {
     const now = rssTree(child.pid);
     peak.total = Math.max(peak.total, now.total);
     peak.main = Math.max(peak.main, now.main);
+    for (const t of threadTicks(child.pid)) seen.set(t.tid, t);
   }, 100);
   const code = await new Promise((res) => child.on('exit', res));
   const seconds = (performance.now() - t0) / 1000;
@@ -91,7 +118,8 @@ async function runReplay(log, out) {
   if (code !== 0 && code !== 1) throw new Error(`replay exited ${code}`);
   const manifest = JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8'));
   const p = JSON.parse(readFileSync(probe, 'utf8'));
-  const busiest = p.threads.reduce((a, b) => (b.ticks > a.ticks ? b : a));
+  for (const t of p.threads) seen.set(t.tid, t);
+  const busiest = [...seen.values()].reduce((a, b) => (b.ticks > a.ticks ? b : a));
   const main = p.threads.find((t) => t.tid === p.pid);
   return {
     seconds,
@@ -103,6 +131,8 @@ async function runReplay(log, out) {
     busiestName: busiest.tid === p.pid ? 'main' : busiest.name,
     mainCpu: main.ticks / TICKS,
     processCpu: p.processTicks / TICKS,
+    // CPU of the threads that had ended by the exit: the process's total less its live threads'.
+    exitedCpu: (p.processTicks - p.threads.reduce((s, t) => s + t.ticks, 0)) / TICKS,
     workersCpu: p.childTicks / TICKS,
     peak,
   };
@@ -159,6 +189,7 @@ for (const shape of shapes) {
         busiest_cpu_s: +f2(a.busiestCpu),
         main_cpu_s: +f2(a.mainCpu),
         cli_process_cpu_s: +f2(a.processCpu),
+        exited_threads_cpu_s: +f2(a.exitedCpu),
         workers_cpu_s: +f2(a.workersCpu),
         serial_ceiling_mtok_s: +(a.tokens / a.busiestCpu / 1e6).toFixed(1),
         // The reduce alone: the main thread's CPU from the command's start to the end of the replay (manifest).
