@@ -6,7 +6,7 @@
 // never copies, so memory is the rows held, never twice that mid-doubling.
 //
 // Pages are shared memory (SharedArrayBuffer): a column's snapshot() posted to
-// another thread (the outputs thread) is the same bytes, not a copy, and
+// another thread (the notebook thread) is the same bytes, not a copy, and
 // restore() there reads them as the column. The snapshot is taken once the
 // column is complete; nothing writes it while another thread reads.
 

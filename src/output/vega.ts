@@ -10,6 +10,7 @@
 // against its version and flags and, if it does not match, compiles afresh.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 import { builtSibling } from '../base/distPath.js';
 
@@ -38,7 +39,7 @@ function compileVega(useCache: boolean): { script: Script; modules: VegaModules 
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(path, 'utf8')}\n})`;
   const script = new Script(source, { filename: path, cachedData });
   const module = { exports: {} as { vl: VegaModules[0]; vega: VegaModules[1] } };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(path), module, path, path.slice(0, path.lastIndexOf('/')));
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(path), module, path, dirname(path));
   return { script, modules: [module.exports.vl, module.exports.vega] };
 }
 
