@@ -77,7 +77,7 @@ export async function writeNotebookOutputs(outDir: string, agg: NotebookRows, st
   charts.push(['concurrency', concurrencyChart(ts)]);
   charts.push(['finish_reasons', finishReasonsChart(agg.counters.finishReasons)]);
   charts.push(['errors_over_time', errorsOverTimeChart(ts)]);
-  // Rendered on the chart thread while this one writes the tables.
+  // Rendered on the chart threads while this one writes the tables.
   const svgs = renderSvgsOffThread(charts.map(([, spec]) => spec));
   svgs.catch(() => undefined);
   await table('samples', SAMPLES_SCHEMA, samplesBatches(agg));

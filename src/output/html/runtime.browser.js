@@ -1,4 +1,4 @@
-// The page's only script, bundled with vega by scripts/bundle-vega.mjs into
+// The page's only script, bundled with vega by scripts/bundle.mjs into
 // vega-runtime.js and inlined (its sha256 in the page's CSP): each chart's
 // precompiled Vega spec, read from the JSON data block, replaces the static
 // SVG shown until then. Expressions run through vega-interpreter, never
