@@ -3,6 +3,7 @@
 // shards are counted; write builds every table, chart and the notebook of one
 // run and answers with the files written, or the error that stopped it.
 import type { SampleTableSnapshot } from '../aggregate/sampleTable.js';
+import type { PostedError } from '../base/errors.js';
 import type { Counters } from '../aggregate/aggregator.js';
 import type { ChunkOutputs } from './notebook.js';
 import type { NotebookRun } from './ipynb.js';
@@ -24,13 +25,4 @@ export interface NotebookRequest {
 /** `id`: the write's, echoed in its answer (a process may run several recomputes at once). */
 export type ToNotebookThread = { kind: 'warm'; formats: readonly TableFormat[] } | ({ kind: 'write'; id: number } & NotebookRequest);
 
-/** An error as the main thread rethrows it: a ReplayError's hint and exit code, a system error's code. */
-export interface ThreadError {
-  message: string;
-  replay: boolean;
-  hint?: string;
-  exitCode?: number;
-  code?: string;
-}
-
-export type FromNotebookThread = { kind: 'written'; id: number; files: string[] } | { kind: 'error'; id: number; error: ThreadError };
+export type FromNotebookThread = { kind: 'written'; id: number; files: string[] } | { kind: 'error'; id: number; error: PostedError };

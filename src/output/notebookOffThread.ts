@@ -1,20 +1,15 @@
 // The main thread's side of the notebook thread (notebookThread.ts): one thread
 // a process, started (warm) while the replay's last shards are counted, then
 // asked once per run to write the tables, charts and notebook.
-import { ReplayError } from '../base/errors.js';
+import { receivedError } from '../base/errors.js';
 import { builtSibling } from '../base/distPath.js';
 import { RequestThread, type Answer } from '../base/requestThread.js';
-import type { FromNotebookThread, NotebookRequest, ThreadError, ToNotebookThread } from './notebookMessages.js';
+import type { FromNotebookThread, NotebookRequest, ToNotebookThread } from './notebookMessages.js';
 import type { TableFormat } from './tableFormats.js';
 
 let current: RequestThread<FromNotebookThread, string[]> | null = null;
 
-function rethrown(e: ThreadError): Error {
-  if (e.replay) return new ReplayError(e.message, e.hint, e.exitCode);
-  return Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code });
-}
-
-const answer = (m: FromNotebookThread): Answer<string[]> => (m.kind === 'written' ? { id: m.id, value: m.files } : { id: m.id, error: rethrown(m.error) });
+const answer = (m: FromNotebookThread): Answer<string[]> => (m.kind === 'written' ? { id: m.id, value: m.files } : { id: m.id, error: receivedError(m.error) });
 
 function notebookThread(): RequestThread<FromNotebookThread, string[]> {
   if (!current || current.dead) current = new RequestThread(builtSibling(import.meta.url, 'notebookThread.js'), answer);

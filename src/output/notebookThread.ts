@@ -8,18 +8,12 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { SampleTable } from '../aggregate/sampleTable.js';
 import { writeAtomic } from '../base/atomic.js';
-import { ReplayError } from '../base/errors.js';
+import { postedError } from '../base/errors.js';
 import { warmCharts } from './chartThreads.js';
 import { buildNotebook } from './ipynb.js';
-import type { FromNotebookThread, ThreadError, ToNotebookThread } from './notebookMessages.js';
+import type { FromNotebookThread, ToNotebookThread } from './notebookMessages.js';
 import { writeNotebookOutputs } from './notebook.js';
 import { warmParquet } from './parquetFile.js';
-
-function threadError(err: unknown): ThreadError {
-  const e = err as NodeJS.ErrnoException;
-  if (err instanceof ReplayError) return { message: err.message, replay: true, hint: err.hint, exitCode: err.exitCode };
-  return { message: e?.message ?? String(err), replay: false, ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
-}
 
 parentPort!.on('message', (m: ToNotebookThread) => {
   if (m.kind === 'warm') {
@@ -34,6 +28,6 @@ parentPort!.on('message', (m: ToNotebookThread) => {
     return [...files, 'report.ipynb'];
   })().then(
     (files) => parentPort!.postMessage({ kind: 'written', id: m.id, files } satisfies FromNotebookThread),
-    (err: unknown) => parentPort!.postMessage({ kind: 'error', id: m.id, error: threadError(err) } satisfies FromNotebookThread),
+    (err: unknown) => parentPort!.postMessage({ kind: 'error', id: m.id, error: postedError(err) } satisfies FromNotebookThread),
   );
 });
