@@ -91,7 +91,7 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
   const formats = opts.formats ?? DEFAULT_TABLE_FORMATS;
   const chunkTable = opts.chunks ? await import('../output/chunkTable.js') : null;
   const chunkWriter = chunkTable ? new chunkTable.ChunkArrowWriter(chunkTable.chunkArrowPath(outDir, formats)) : null;
-  const { aggregator: agg, diagnostics: diag, logSha256, decodeThreads } = await replayRun({
+  const { aggregator: agg, diagnostics: diag, logDigest, decodeThreads } = await replayRun({
     events: files.events,
     decodeThreads: opts.decodeThreads,
     shardBytes: opts.shardBytes,
@@ -131,10 +131,10 @@ export async function recompute(opts: RecomputeOptions): Promise<RecomputeResult
 
   const settingsSeen = settingsRecord(settings, streaming);
   const manifest = buildManifest({
-    files, logSha256, decodeThreads, tokenizer: settings.tokenizer.value, chat: counting.chat, counter: counting.counter, backend,
+    files, logDigest, decodeThreads, tokenizer: settings.tokenizer.value, chat: counting.chat, counter: counting.counter, backend,
     settings: settingsSeen, diagnostics: diag, rescue, warnings, times: { started, settled, replayed, cpuStarted, cpuReplayed }, tableFormats: formats,
   });
-  const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logSha256, manifest, times: { started, replayed, cpuReplayed } });
+  const summaryPath = await writeRunOutputs({ outDir, summary, aggregator: agg, streaming: streaming.value, chunks: chunkWriter, formats, logDigest, manifest, times: { started, replayed, cpuReplayed } });
   if (analyses) {
     // The analyses' files beside the summary, then the manifest again, naming them too.
     manifest.outputs.files.push(...(await writeAnalyses(analyses, outDir, { aggregator: agg, summary, events: files.events, tokenizer: settings.tokenizer.value, backend })));

@@ -2,7 +2,7 @@
 // workers outrun one decoding thread. The file is split into line-aligned
 // ranges of SEGMENT_BYTES; a window of them is decoded at once and yielded in
 // file order, so memory stays bounded and line numbers match a sequential read.
-// One more thread hashes the file meanwhile (the manifest's sha256).
+// One more thread hashes the file meanwhile (the manifest's digest).
 import { statSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import { builtSibling } from '../base/distPath.js';
@@ -32,9 +32,9 @@ export class DecodeThreads {
     this.pool = new Piscina({ filename: builtSibling(import.meta.url, 'rangeWorker.js'), minThreads: threads + 1, maxThreads: threads + 1, idleTimeout: 60_000 });
   }
 
-  /** SHA-256 of the whole file, hex (start it before decoding: it runs beside). */
-  sha256(path: string): Promise<string> {
-    const hex = this.pool.run({ kind: 'sha256', path } satisfies RangeTask) as Promise<string>;
+  /** The file's digest (read/blockDigest.ts), hex; start it before decoding: it runs beside. */
+  digest(path: string): Promise<string> {
+    const hex = this.pool.run({ kind: 'digest', path } satisfies RangeTask) as Promise<string>;
     hex.catch(() => undefined);
     return hex;
   }

@@ -2,9 +2,9 @@
 // line-aligned byte range of a log and decodes it with the same decoders as the
 // main thread. Data-less chunk lines (most of a streaming log) travel back as
 // numbers in typed arrays, output lines as their events; every other line as
-// its bytes, for the main thread's decoder.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// its bytes, for the main thread's decoder. Or hashes the file (the manifest's digest).
+import { statSync } from 'node:fs';
+import { blockDigestsIn, combineBlockDigests } from '../read/blockDigest.js';
 import { readLines } from '../read/lines.js';
 import { openRange, type ByteRange } from '../read/ranges.js';
 import { decodeChunkLine } from './chunkLine.js';
@@ -36,15 +36,14 @@ export interface DecodedRange {
   end: Int32Array;
 }
 
-export type RangeTask = { kind: 'decode'; path: string; range: ByteRange } | { kind: 'sha256'; path: string };
+export type RangeTask = { kind: 'decode'; path: string; range: ByteRange } | { kind: 'digest'; path: string };
 
 const INT64_MAX = (1n << 63n) - 1n;
 
 export default async function run(task: RangeTask): Promise<DecodedRange | string> {
-  if (task.kind === 'sha256') {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(task.path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+  if (task.kind === 'digest') {
+    const size = statSync(task.path).size;
+    return combineBlockDigests([blockDigestsIn(task.path, 0, size, size)]);
   }
   return decodeRange(task.path, task.range);
 }

@@ -90,7 +90,7 @@ ${row('test started at', startedAt(s.testStartedAt))}
 ${row('load pattern', loadPattern(rc))}
 ${row('warm-up', warmup(rc))}
 ${row('log', code(m.events))}
-${row('log SHA-256', code(m.logSha256))}
+${row('log digest', code(m.logDigest))}
 ${row('replay', esc(m.replayVersion ?? '—'))}
 </dl>`;
 }

@@ -13,7 +13,7 @@ export interface NotebookRun {
   summary: Summary;
   formats: readonly TableFormat[];
   chunks: boolean;
-  logSha256: string;
+  logDigest: string;
 }
 
 /** numpy.percentile(method="lower") in DuckDB SQL: sorted[floor((n - 1) * p / 100)]. */
@@ -58,7 +58,7 @@ export function buildNotebook(run: NotebookRun): string {
   const cells: Cell[] = [
     markdown(
       'about',
-      `# replay tables\n\nWritten by replay ${REPLAY_VERSION} from the log with SHA-256 \`${run.logSha256}\`: ${tables}. ` +
+      `# replay tables\n\nWritten by replay ${REPLAY_VERSION} from the log with digest \`${run.logDigest}\` (the SHA-256 of its 1 MiB blocks' SHA-256s): ${tables}. ` +
         'Open this notebook from the replay output directory: the paths are relative to it. ' +
         'Times are ns since `session.started`; columns, types and null rules: docs/outputs.md.\n\n' +
         'The summary (`result_summary.json`) counts tracked samples; its percentiles are numpy\'s "lower": ' +

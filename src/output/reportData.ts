@@ -128,7 +128,7 @@ export interface ReportManifest {
   replayVersion: string | null;
   events: string | null;
   runDir: string | null;
-  logSha256: string | null;
+  logDigest: string | null;
   tokenizerFile: string | null;
   tokenizerSha256: string | null;
   backend: string | null;
@@ -166,7 +166,8 @@ export function parseManifest(text: string, file: string): ReportManifest {
     replayVersion: str(m['replay_version']),
     events: str(at(m, 'input', 'events')),
     runDir: str(at(m, 'input', 'run_dir')),
-    logSha256: str(at(m, 'input', 'sha256')),
+    // Older manifests gave the whole log's SHA-256 instead.
+    logDigest: str(at(m, 'input', 'digest', 'hex')) ?? str(at(m, 'input', 'sha256')),
     tokenizerFile: str(at(m, 'tokenizer', 'file')),
     tokenizerSha256: str(at(m, 'tokenizer', 'sha256')),
     backend: str(at(m, 'tokenizer', 'backend')),

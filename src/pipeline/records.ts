@@ -66,6 +66,8 @@ export interface ShardRecords {
   /** Every string, back to back; string i is strings.slice(ends[i-1], ends[i]). */
   strings: string;
   stringEnds: Int32Array;
+  /** A file range's share of the log's digest (read/blockDigest.ts): the SHA-256s of the blocks that begin in it. */
+  blockDigests: Uint8Array;
 }
 
 /** Grows typed columns a line at a time (shard side). */
@@ -200,6 +202,7 @@ export class RecordsBuilder {
       promptsReused: this.promptsReused,
       strings: this.strings.join(''),
       stringEnds: ends,
+      blockDigests: new Uint8Array(0),
     };
   }
 

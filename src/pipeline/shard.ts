@@ -11,12 +11,14 @@ import { decodeLogLine } from '../decode/events.js';
 import { NOT_COUNTED } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
 import { readLines } from '../read/lines.js';
+import { blockDigestsIn } from '../read/blockDigest.js';
 import { openRange } from '../read/ranges.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
 import { inInt64 } from '../model/columns.js';
 import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
 
-export type ShardSource = { kind: 'range'; path: string; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
+/** A range of a file of `fileBytes` (its size when the replay split it), or bytes a reader handed over. */
+export type ShardSource = { kind: 'range'; path: string; start: number; end: number; fileBytes: number } | { kind: 'bytes'; bytes: Uint8Array };
 
 export interface ShardTask {
   source: ShardSource;
@@ -38,8 +40,9 @@ const BATCH_CHARS = 4 << 20;
 type Metric = 'isl' | 'osl' | 'tpot';
 
 /**
- * Decode and count a shard. `tok` null with task.tokenize: the tokenizer is
- * unavailable (its worker failed), every input is NOT_COUNTED with `failure` as its note.
+ * Decode and count a shard; a file range's shard also hashes its digest blocks.
+ * `tok` null with task.tokenize: the tokenizer is unavailable (its worker
+ * failed), every input is NOT_COUNTED with `failure` as its note.
  */
 export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, failure = 'not counted: no tokenizer'): Promise<ShardRecords> {
   const b = new RecordsBuilder(task.maxCorruptExamples);
@@ -141,7 +144,9 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
     }
   }
   await flush();
-  return b.finish();
+  const records = b.finish();
+  if (source.kind === 'range') records.blockDigests = blockDigestsIn(source.path, source.start, source.end, source.fileBytes);
+  return records;
 }
 
 async function* once(buf: Buffer): AsyncGenerator<Buffer> {

@@ -17,6 +17,7 @@ import type { ChunkSink } from '../aggregate/sampleTable.js';
 import { builtSibling } from '../base/distPath.js';
 import { decodeLogLine } from '../decode/events.js';
 import { Line, MAX_LINE_BYTES } from '../read/lines.js';
+import { combineBlockDigests } from '../read/blockDigest.js';
 import { splitRanges } from '../read/ranges.js';
 import type { TokenizerPool } from '../tokens/pool/pool.js';
 import { CHUNK_RUN, CORRUPT, RecordsReader, type ShardRecords } from './records.js';
@@ -45,13 +46,18 @@ export function shardWorkerScript(): string {
 
 export type ShardedInput = { path: string } | { stream: Readable | AsyncIterable<Buffer> };
 
+export interface ShardedResult extends ReplayResult {
+  /** A file's digest (read/blockDigest.ts) from its shards' blocks; null for a stream. */
+  logDigest: string | null;
+}
+
 const MB = 1 << 20;
 const STREAM_SHARD_BYTES = 8 * MB;
 
 /** A shard to run, or a line too long to keep (a stream's; a file's shards report theirs themselves). */
 type Piece = { task: ShardTask } | { tooLong: number };
 
-export async function replaySharded(input: ShardedInput, opts: ShardedOptions): Promise<ReplayResult> {
+export async function replaySharded(input: ShardedInput, opts: ShardedOptions): Promise<ShardedResult> {
   const maxExamples = opts.maxCorruptExamples ?? 20;
   const pool = opts.pool;
   const workers = pool.workers;
@@ -79,7 +85,9 @@ export async function replaySharded(input: ShardedInput, opts: ShardedOptions): 
     }
   };
 
+  const blockDigests: Uint8Array[] = [];
   const reduce = (r: ShardRecords): void => {
+    blockDigests.push(r.blockDigests);
     const reader = new RecordsReader(r);
     notes = new Map();
     for (let i = 0; i < r.noteLine.length; i++) notes.set(r.noteLine[i]! * 3 + r.noteMetric[i]!, reader.str(r.noteReason[i]!));
@@ -167,7 +175,7 @@ export async function replaySharded(input: ShardedInput, opts: ShardedOptions): 
   opts.onReadEnd?.();
   while (window.length > 0) await drainOne();
   opts.onProgress?.(progress);
-  return { aggregator: agg, diagnostics: diag };
+  return { aggregator: agg, diagnostics: diag, logDigest: 'path' in input ? combineBlockDigests(blockDigests) : null };
 }
 
 /** Default shard size of a file: four shards per worker, 1 to 32 MB each. */
@@ -181,9 +189,10 @@ type TaskBase = Omit<ShardTask, 'source'>;
 async function* fileShards(path: string, shardBytes: number | undefined, workers: number, base: TaskBase): AsyncGenerator<Piece> {
   const size = statSync(path).size;
   const each = shardBytes ?? defaultShardBytes(size, workers);
-  for (const range of splitRanges(path, Math.max(1, Math.ceil(size / each)))) {
-    yield { task: { ...base, source: { kind: 'range', path, start: range.start, end: range.end } } };
-  }
+  const ranges = splitRanges(path, Math.max(1, Math.ceil(size / each)));
+  // The bytes replayed, and hashed: up to the end of the last range (the file may have grown since statSync).
+  const fileBytes = ranges.at(-1)?.end ?? 0;
+  for (const range of ranges) yield { task: { ...base, source: { kind: 'range', path, start: range.start, end: range.end, fileBytes } } };
 }
 
 /**

@@ -1,12 +1,13 @@
-// The log as the replay reads it, and its sha256 for the manifest. A plain file
-// is decoded by threads (or on the main thread with 0) and hashed by a thread
-// of its own beside the replay, off the main thread, which is the replay's
-// bottleneck; a compressed file or stdin is hashed as it is read.
-import { createHash } from 'node:crypto';
+// The log as the replay reads it, and its digest for the manifest
+// (read/blockDigest.ts). A file the shards read is hashed by them, block by
+// block; one the sequential replay reads is decoded by threads (or on the main
+// thread with 0) and hashed by a thread of its own beside the replay; a
+// compressed file or stdin is hashed as it is read.
 import { Transform, type Readable } from 'node:stream';
 import { cpuCount } from '../base/cpus.js';
 import { DecodeThreads, defaultDecodeThreads } from '../decode/parallel.js';
 import type { DecodedSource } from '../pipeline/replay.js';
+import { BlockDigest } from '../read/blockDigest.js';
 import { openLog, splittable } from '../read/open.js';
 
 export interface RunInput {
@@ -16,8 +17,8 @@ export interface RunInput {
   path: string | null;
   /** The source to hand replayLog; `warn` hears of a damaged compressed stream. Throws what opening throws. */
   open(warn: (why: string) => void): Readable | DecodedSource;
-  /** The log's sha256, once the replay has read all of it. */
-  sha256(): Promise<string>;
+  /** The log's digest, once the replay has read all of it; null for a file the shards hash (replaySharded's logDigest). */
+  digest(): Promise<string> | null;
   close(): Promise<void>;
 }
 
@@ -25,9 +26,9 @@ export interface RunInput {
 export function runInput(events: string, decodeThreads?: number, sharded = false): RunInput {
   const plainFile = splittable(events);
   const threads = plainFile && !sharded ? (decodeThreads ?? defaultDecodeThreads(cpuCount())) : 0;
-  const threaded = plainFile ? new DecodeThreads(threads) : null;
-  const threadedSha256 = threaded?.sha256(events);
-  const streamHash = createHash('sha256');
+  const threaded = plainFile && !sharded ? new DecodeThreads(threads) : null;
+  const threadedDigest = threaded?.digest(events);
+  const streamDigest = new BlockDigest();
   return {
     decodeThreads: threads,
     path: plainFile ? events : null,
@@ -36,7 +37,7 @@ export function runInput(events: string, decodeThreads?: number, sharded = false
       if (plainFile) return openLog(events, warn);
       const hashing = new Transform({
         transform(chunk: Buffer, _enc, cb) {
-          streamHash.update(chunk);
+          streamDigest.update(chunk);
           cb(null, chunk);
         },
       });
@@ -44,7 +45,7 @@ export function runInput(events: string, decodeThreads?: number, sharded = false
       source.on('error', (err) => hashing.destroy(err));
       return source.pipe(hashing);
     },
-    sha256: () => threadedSha256 ?? Promise.resolve(streamHash.digest('hex')),
+    digest: () => threadedDigest ?? (plainFile ? null : Promise.resolve(streamDigest.hex())),
     close: async () => {
       await threaded?.close();
     },

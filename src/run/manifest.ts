@@ -1,9 +1,10 @@
-// replay_manifest.json: the provenance of a recompute — its input and hash,
+// replay_manifest.json: the provenance of a recompute — its input and digest,
 // the tokenizer and chat template, every setting with its source, what the
 // replay read, warnings, the rescue diff, timings and the files written.
 import { threadCpuSeconds } from '../base/cpus.js';
 import { createHash } from 'node:crypto';
 import { readBounded } from '../base/files.js';
+import { logDigest, type LogDigest } from '../read/blockDigest.js';
 import { resolve } from 'node:path';
 import { REPLAY_VERSION } from '../base/version.js';
 import type { BackendChoice } from '../model/counting.js';
@@ -19,7 +20,7 @@ import { notCounted } from './warnings.js';
 
 export interface ManifestInputs {
   files: RunFiles;
-  logSha256: string;
+  logDigest: string;
   decodeThreads: number;
   tokenizer: TokenizerFiles | null;
   chat: ChatSetup | null;
@@ -37,7 +38,7 @@ export interface ManifestInputs {
 
 export interface ReplayManifest {
   replay_version: string;
-  input: { events: string; sha256: string; run_dir: string | null; decode_threads: number };
+  input: { events: string; digest: LogDigest; run_dir: string | null; decode_threads: number };
   tokenizer: Record<string, unknown> | null;
   settings: Record<string, Settled<unknown>>;
   lines: Record<string, unknown>;
@@ -61,7 +62,7 @@ export function buildManifest(m: ManifestInputs): ReplayManifest {
   const { files, diagnostics: diag, tokenizer, counter } = m;
   return {
     replay_version: REPLAY_VERSION,
-    input: { events: files.events === '-' ? '-' : resolve(files.events), sha256: m.logSha256, run_dir: files.runDir && resolve(files.runDir), decode_threads: m.decodeThreads },
+    input: { events: files.events === '-' ? '-' : resolve(files.events), digest: logDigest(m.logDigest), run_dir: files.runDir && resolve(files.runDir), decode_threads: m.decodeThreads },
     tokenizer: tokenizer
       ? {
           file: resolve(tokenizer.tokenizerJson),

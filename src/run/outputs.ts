@@ -19,7 +19,7 @@ export interface RunOutputs {
   /** The chunks table being written (--chunks), finished here. */
   chunks: ChunkArrowWriter | null;
   formats: readonly TableFormat[];
-  logSha256: string;
+  logDigest: string;
   manifest: ReplayManifest;
   /** Date.now() at the start and once replayed, for the manifest's timings. */
   times: { started: number; replayed: number; cpuReplayed?: number | null };
@@ -39,7 +39,7 @@ export async function writeRunOutputs(o: RunOutputs): Promise<string> {
     streaming: o.streaming,
     chunks: o.chunks && { arrowPath: o.chunks.path, itl: o.chunks.itlStats },
     formats: o.formats,
-    notebook: { summary: o.summary, formats: o.formats, chunks: o.chunks !== null, logSha256: o.logSha256 },
+    notebook: { summary: o.summary, formats: o.formats, chunks: o.chunks !== null, logDigest: o.logDigest },
   });
   finishManifest(o.manifest, ['result_summary.json', 'replay_manifest.json', ...written], { ...o.times, done: Date.now() });
   writeAtomic(join(o.outDir, 'replay_manifest.json'), manifestJson(o.manifest));

