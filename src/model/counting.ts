@@ -15,8 +15,12 @@ export interface TextCounter {
   readonly backend: TokenizerBackend;
   /** Why `auto` did not pick bpe (null when it did, or was not asked). */
   readonly fallback: string | null;
-  /** Token counts for each text, in order. */
-  countTexts(texts: readonly string[]): Promise<number[]>;
+  /**
+   * Token counts for each text, in order. `suffixOf[i] = j` (j < i; -1 for none)
+   * says texts[i] is a proper suffix of texts[j], which a counter may use to
+   * count it faster; the counts are the same.
+   */
+  countTexts(texts: readonly string[], suffixOf?: Int32Array): Promise<number[]>;
 }
 
 export function backendInUse(counter: TextCounter): BackendInUse {

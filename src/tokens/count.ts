@@ -21,12 +21,17 @@ export async function countBatch(inputs: readonly CountableInput[], text: TextCo
     if (noteOf) noteOf[i] = reason;
   };
   const texts: string[] = [];
+  // An output's TPOT text is the output after its first chunk, right after it (outputParts.ts).
+  const suffixOf = new Int32Array(inputs.length).fill(-1);
   const slot = new Int32Array(inputs.length).fill(-1);
   const subtract = new Int32Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     if (input.kind === 'text') {
+      const previous = texts.length - 1;
+      const before = texts[previous];
       slot[i] = texts.push(input.text) - 1;
+      if (before !== undefined && before.length > input.text.length && before.endsWith(input.text)) suffixOf[slot[i]!] = previous;
       continue;
     }
     if (input.kind === 'uncountable') {
@@ -42,7 +47,7 @@ export async function countBatch(inputs: readonly CountableInput[], text: TextCo
     slot[i] = texts.push(plan.text) - 1;
     subtract[i] = plan.subtract;
   }
-  const raw = await text.countTexts(texts);
+  const raw = await text.countTexts(texts, suffixOf.subarray(0, texts.length));
   const counts = new Int32Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) counts[i] = slot[i]! < 0 ? NOT_COUNTED : Math.max(0, raw[slot[i]!]! - subtract[i]!);
   return { counts, notes };

@@ -54,10 +54,29 @@ class BpeTextCounter implements TextCounter {
     private readonly tokenizerJsonPath: string,
   ) {}
 
-  async countTexts(texts: readonly string[]): Promise<number[]> {
+  async countTexts(texts: readonly string[], suffixOf?: Int32Array): Promise<number[]> {
     const counts = new Array<number>(texts.length);
+    // partner[j] = i: texts[i] is a suffix of texts[j], and both are counted at j (a text is in one pair at most).
+    const partner = new Int32Array(texts.length).fill(-1);
+    const paired = new Uint8Array(texts.length);
+    for (let i = 0; suffixOf && i < texts.length; i++) {
+      const j = suffixOf[i]!;
+      if (j >= 0 && j < i && partner[j]! < 0 && !paired[j]) {
+        partner[j] = i;
+        paired[i] = paired[j] = 1;
+      }
+    }
     const left: number[] = [];
-    for (let i = 0; i < texts.length; i++) if ((counts[i] = this.bpe.count(texts[i]!)) < 0) left.push(i);
+    for (let i = 0; i < texts.length; i++) {
+      if (paired[i] && partner[i]! < 0) {
+        if (counts[i]! < 0) left.push(i);
+        continue;
+      }
+      const p = partner[i]!;
+      if (p >= 0) [counts[i], counts[p]] = this.bpe.countPair(texts[i]!, texts[i]!.length - texts[p]!.length);
+      else counts[i] = this.bpe.count(texts[i]!);
+      if (counts[i]! < 0) left.push(i);
+    }
     if (left.length > 0) {
       // Loaded the first time a text needs it: most runs never do.
       this.native ??= loadNative(this.tokenizerJsonPath, null);

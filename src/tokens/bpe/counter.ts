@@ -18,7 +18,7 @@
 import { BpeModel, BYTE_CHARS, byteLevelAlphabet, charAlphabet, MergeTable } from './model.js';
 import { toWellFormed } from '../wellFormed.js';
 import { compilePattern, literalPattern, Unsupported } from './pattern.js';
-import { compileNormalizer, cut, splitBy, splitStages, type SplitStage, type Step } from './steps.js';
+import { compileNormalizer, cut, spans, splitBy, splitStages, suffixLocal, type SplitStage, type Step } from './steps.js';
 import { NFC, nativeOnlyCodePoints } from './unicodeCheck.js';
 
 export { Unsupported } from './pattern.js';
@@ -62,13 +62,104 @@ export class BpeCounter {
     private readonly nativeOnly: RegExp | null,
     /** Characters after which a word may be cut before MARK without changing its count (see wordCuts); null: never cut. */
     private readonly cutsBeforeMark: ReadonlySet<string> | null,
-  ) {}
+  ) {
+    this.pairs = normalize === null && stages.length > 0 && stages.every((st) => st.behavior === 'Isolated' || st.behavior === 'Removed') && stages.every((st) => suffixLocal(st.pattern.regex.source));
+  }
+
+  /** Whether countPair may read a suffix's count off its text's pieces: every piece of the pipeline is cut by position-free rules. */
+  private readonly pairs: boolean;
 
   /** Tokens of `text`, as encode(text, add_special_tokens = false) gives; -1 when the text must be counted natively. */
   count(text: string): number {
     text = toWellFormed(text);
     if (this.nativeOnly?.test(text)) return -1;
     return this.rawAdded ? splitOut(this.rawAdded, text, (gap) => this.normalized(gap)) : this.normalized(text);
+  }
+
+  /**
+   * [count(text), count(text.slice(from))]: a TPOT input is its output after the
+   * first chunk. Both texts' Split stages cut the shared part alike from the
+   * first position where both find a match (suffixLocal), so the suffix's count
+   * is its own pieces up to there plus the text's pieces from there, and only
+   * the pieces before that point are counted twice. Where that does not hold
+   * (a normalizer, added tokens or characters for the native binding in the
+   * text, a cut inside a surrogate pair) both are counted in full.
+   */
+  countPair(text: string, from: number): [number, number] {
+    if (!this.pairs || from <= 0 || from >= text.length || !this.pairable(text, from)) return [this.count(text), this.count(text.slice(from))];
+    return this.piecePair(text, from, 0);
+  }
+
+  private pairable(text: string, from: number): boolean {
+    const c = text.charCodeAt(from);
+    if (c >= 0xdc00 && c <= 0xdfff) return false;
+    if (toWellFormed(text) !== text || this.nativeOnly?.test(text)) return false;
+    return !matches(this.rawAdded, text) && !matches(this.normalizedAdded, text);
+  }
+
+  /** countPair's two counts of `text`'s pieces from `stage` on. */
+  private piecePair(text: string, from: number, stage: number): [number, number] {
+    if (stage === this.stages.length) return [this.final(text), this.final(text.slice(from))];
+    const { pattern, behavior } = this.stages[stage]!;
+    const re = pattern.regex;
+    const count = (start: number, end: number, isMatch: boolean): number => (isMatch && behavior === 'Removed' ? 0 : this.pieces(text.slice(start, end), stage + 1));
+    const t = spans(re, text);
+    const n = t.length / 3;
+    let k = 0;
+    while (t[3 * k + 1]! <= from) k++;
+    const counts = new Array<number>(n);
+    for (let i = 0; i < n; i++) if (i !== k) counts[i] = count(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2] === 1);
+    const kStart = t[3 * k]!;
+    const kEnd = t[3 * k + 1]!;
+    const kMatch = t[3 * k + 2] === 1;
+    // rest = head + the text's pieces from `tail` on.
+    let head = 0;
+    let tail = n;
+    if (kStart === from) {
+      counts[k] = count(kStart, kEnd, kMatch);
+      tail = k;
+    } else if (!kMatch) {
+      // Inside a gap no match starts, so the suffix's first piece is the gap's rest and the text's pieces follow.
+      [counts[k], head] = this.piecePair(text.slice(kStart, kEnd), from - kStart, stage + 1);
+      tail = k + 1;
+    } else {
+      counts[k] = count(kStart, kEnd, true);
+      // Inside a match: the suffix's own pieces, until one of its matches starts where one of the text's does.
+      let last = from;
+      let j = k + 1;
+      re.lastIndex = from;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const at = m.index;
+        const end = re.lastIndex;
+        if (end === at) {
+          re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
+          continue;
+        }
+        if (at > last) head += count(last, at, false);
+        last = at;
+        while (j < n && t[3 * j]! < at) j++;
+        if (j < n && t[3 * j] === at && t[3 * j + 2] === 1) {
+          tail = j;
+          break;
+        }
+        head += count(at, end, true);
+        last = end;
+        re.lastIndex = end;
+      }
+      if (tail === n && last < text.length) head += count(last, text.length, false);
+    }
+    let full = 0;
+    let rest = head;
+    for (let i = 0; i < n; i++) {
+      full += counts[i]!;
+      if (i >= tail) rest += counts[i]!;
+    }
+    return [full, rest];
+  }
+
+  /** A final piece's tokens. */
+  private final(text: string): number {
+    return this.cutsBeforeMark ? this.words(text) : this.model.count(text);
   }
 
   private normalized(text: string): number {
@@ -78,7 +169,7 @@ export class BpeCounter {
 
   /** Tokens of `text` cut by the splits from `stage` on. */
   private pieces(text: string, stage: number): number {
-    if (stage === this.stages.length) return this.cutsBeforeMark ? this.words(text) : this.model.count(text);
+    if (stage === this.stages.length) return this.final(text);
     return splitBy(this.stages[stage]!, text, (piece) => this.pieces(piece, stage + 1));
   }
 
@@ -96,6 +187,15 @@ export class BpeCounter {
     }
     return total + this.model.count(from === 0 ? text : text.slice(from));
   }
+}
+
+/** Whether `re` (global) matches anywhere in `text`. */
+function matches(re: RegExp | null, text: string): boolean {
+  if (re === null) return false;
+  re.lastIndex = 0;
+  const found = re.test(text);
+  re.lastIndex = 0;
+  return found;
 }
 
 /** One token per match of `added`, plus `rest` of each gap. */

@@ -119,6 +119,53 @@ export function cut(re: RegExp, text: string, match: (m: string) => number, gap:
 }
 
 /**
+ * The pieces `cut` finds in `text` scanning from `from`, flat as [start, end,
+ * isMatch (1/0)] triples: the matches and the non-empty gaps between them.
+ */
+export function spans(re: RegExp, text: string, from = 0): number[] {
+  const out: number[] = [];
+  let last = from;
+  re.lastIndex = from;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const at = m.index;
+    const end = re.lastIndex;
+    if (end === at) {
+      re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
+      continue;
+    }
+    if (at > last) out.push(last, at, 0);
+    out.push(at, end, 1);
+    last = end;
+  }
+  if (last < text.length) out.push(last, text.length, 0);
+  return out;
+}
+
+/**
+ * Whether a regex's match at a position depends only on the text from there on:
+ * no lookbehind, no \b or \B, no ^ (which match by what precedes). Then two
+ * scans of texts with the same suffix that both find a match at one position of
+ * it find the same matches from there on.
+ */
+export function suffixLocal(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      if (!inClass && (source[i + 1] === 'b' || source[i + 1] === 'B')) return false;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (source[i + 1] === '^') i++;
+    } else if (c === '^') return false;
+    else if (c === '(' && source.startsWith('?<', i + 1) && (source[i + 3] === '=' || source[i + 3] === '!')) return false;
+  }
+  return true;
+}
+
+/**
  * The sum of `piece` over the pieces a Split stage cuts `text` into, as the
  * library's split() with that behaviour: Isolated keeps matches and gaps apart,
  * Removed drops the matches, MergedWithPrevious appends a match to the piece
