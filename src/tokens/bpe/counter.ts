@@ -18,7 +18,7 @@
 import { BpeModel, BYTE_CHARS, byteLevelAlphabet, charAlphabet, MergeTable } from './model.js';
 import { toWellFormed } from '../wellFormed.js';
 import { compilePattern, literalPattern, Unsupported } from './pattern.js';
-import { compileNormalizer, cut, spans, splitBy, splitStages, suffixLocal, type SplitStage, type Step } from './steps.js';
+import { compileNormalizer, cut, nextMatch, spans, splitBy, splitStages, suffixLocal, type SplitStage, type Step } from './steps.js';
 import { NFC, nativeOnlyCodePoints } from './unicodeCheck.js';
 
 export { Unsupported } from './pattern.js';
@@ -128,13 +128,9 @@ export class BpeCounter {
       let last = from;
       let j = k + 1;
       re.lastIndex = from;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      for (let m = nextMatch(re, text); m !== null; m = nextMatch(re, text)) {
         const at = m.index;
         const end = re.lastIndex;
-        if (end === at) {
-          re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
-          continue;
-        }
         if (at > last) head += count(last, at, false);
         last = at;
         while (j < n && t[3 * j]! < at) j++;

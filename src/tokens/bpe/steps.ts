@@ -95,19 +95,27 @@ export function splitStages(pre: Step | null | undefined): { stages: SplitStage[
   return { stages, byteLevel };
 }
 
+/**
+ * The next non-empty match of global `re` in `text` from `re.lastIndex`. An
+ * empty match cuts nothing: it is stepped over by one character, as the Rust
+ * iterator does.
+ */
+export function nextMatch(re: RegExp, text: string): RegExpExecArray | null {
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (re.lastIndex > m.index) return m;
+    re.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+  }
+  return null;
+}
+
 /** The sum of `match` over the matches of `re` in `text` and of `gap` over the non-empty text between them. */
 export function cut(re: RegExp, text: string, match: (m: string) => number, gap: (g: string) => number): number {
   let total = 0;
   let last = 0;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+  for (let m = nextMatch(re, text); m !== null; m = nextMatch(re, text)) {
     const at = m.index;
     const end = re.lastIndex;
-    if (end === at) {
-      // An empty match cuts nothing; step over one character, as the Rust iterator does.
-      re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
-      continue;
-    }
     if (at > last) total += gap(text.slice(last, at));
     total += match(m[0]);
     last = end;
@@ -126,13 +134,9 @@ export function spans(re: RegExp, text: string, from = 0): number[] {
   const out: number[] = [];
   let last = from;
   re.lastIndex = from;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+  for (let m = nextMatch(re, text); m !== null; m = nextMatch(re, text)) {
     const at = m.index;
     const end = re.lastIndex;
-    if (end === at) {
-      re.lastIndex = at + (text.codePointAt(at)! > 0xffff ? 2 : 1);
-      continue;
-    }
     if (at > last) out.push(last, at, 0);
     out.push(at, end, 1);
     last = end;
