@@ -211,26 +211,37 @@ const unsupported = (why: string): never => {
 };
 
 /**
- * The merges as [left id, right id, merged id], in rank order, and (`withPairs`) as their two strings;
- * throws Unsupported where the library would refuse to load them. A worker runs this for every
- * merge of its tokenizer at start (~128k for DeepSeek-V3): one string search and two slices a merge.
+ * The merges as flat [left id, right id, merged id] triples, in rank order, and
+ * (`withPairs`) as their two strings; throws Unsupported where the library would
+ * refuse to load them. A worker runs this for every merge of its tokenizer at
+ * start (~128k for DeepSeek-V3): one string search and two slices a merge.
  */
-function mergeList(model: NonNullable<TokenizerJson['model']>, vocab: ReadonlyMap<string, number>, withPairs: boolean): { ids: Array<[number, number, number]>; pairs: Array<[string, string]> } {
-  const ids: Array<[number, number, number]> = [];
+function mergeList(model: NonNullable<TokenizerJson['model']>, vocab: ReadonlyMap<string, number>, withPairs: boolean): { ids: Int32Array; pairs: Array<[string, string]> } {
+  const merges = model.merges ?? [];
+  const ids = new Int32Array(3 * merges.length);
   const pairs: Array<[string, string]> = [];
-  for (const m of model.merges ?? []) {
+  for (let k = 0; k < merges.length; k++) {
+    const m = merges[k];
     let left: string | undefined;
     let right: string | undefined;
     if (typeof m === 'string') {
       const space = m.indexOf(' ');
       // Exactly one space: "a b c" is not a merge.
-      if (space >= 0 && m.indexOf(' ', space + 1) < 0) [left, right] = [m.slice(0, space), m.slice(space + 1)];
-    } else if (Array.isArray(m) && m.length === 2) [left, right] = [m[0], m[1]];
+      if (space >= 0 && m.indexOf(' ', space + 1) < 0) {
+        left = m.slice(0, space);
+        right = m.slice(space + 1);
+      }
+    } else if (Array.isArray(m) && m.length === 2) {
+      left = m[0];
+      right = m[1];
+    }
     const l = left === undefined ? undefined : vocab.get(left);
     const r = right === undefined ? undefined : vocab.get(right);
     const merged = l === undefined || r === undefined ? undefined : vocab.get(left! + right!);
     if (merged === undefined) return unsupported(`the merge ${JSON.stringify(m)}`);
-    ids.push([l!, r!, merged]);
+    ids[3 * k] = l!;
+    ids[3 * k + 1] = r!;
+    ids[3 * k + 2] = merged;
     if (withPairs) pairs.push([left!, right!]);
   }
   return { ids, pairs };

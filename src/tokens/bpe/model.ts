@@ -38,21 +38,25 @@ export class MergeTable {
   readonly merged: Int32Array;
   private readonly mask: number;
 
-  constructor(merges: ReadonlyArray<readonly [left: number, right: number, merged: number]>) {
+  /** `merges`: flat [left id, right id, merged id] triples in rank order. */
+  constructor(merges: Int32Array) {
+    const count = merges.length / 3;
     let size = 1;
-    while (size < merges.length * 2) size <<= 1;
+    while (size < count * 2) size <<= 1;
     this.mask = size - 1;
     this.lefts = new Int32Array(size).fill(-1);
     this.rights = new Int32Array(size);
     this.ranks = new Int32Array(size);
     this.merged = new Int32Array(size);
-    merges.forEach(([l, r, m], rank) => {
+    for (let rank = 0; rank < count; rank++) {
+      const l = merges[3 * rank]!;
+      const r = merges[3 * rank + 1]!;
       const at = this.probe(l, r);
       this.lefts[at] = l;
       this.rights[at] = r;
       this.ranks[at] = rank;
-      this.merged[at] = m;
-    });
+      this.merged[at] = merges[3 * rank + 2]!;
+    }
   }
 
   /** The slot of pair (left, right), or -1 when it does not merge. */
