@@ -190,20 +190,15 @@ export function splitBy(stage: SplitStage, text: string, piece: (p: string) => n
 }
 
 function merged(re: RegExp, text: string, withNext: boolean, piece: (p: string) => number): number {
-  // Segments in order: [start, end, isMatch].
-  const segs: Array<[number, number, boolean]> = [];
-  let last = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m.index > last) segs.push([last, m.index, false]);
-    segs.push([m.index, re.lastIndex, true]);
-    last = re.lastIndex;
-  }
-  if (last < text.length) segs.push([last, text.length, false]);
+  const segs = spans(re, text);
+  const n = segs.length / 3;
   const pieces: Array<[number, number]> = [];
   let previousMatch = false;
-  const order = withNext ? segs.reverse() : segs;
-  for (const [start, end, isMatch] of order) {
+  for (let k = 0; k < n; k++) {
+    const i = 3 * (withNext ? n - 1 - k : k);
+    const start = segs[i]!;
+    const end = segs[i + 1]!;
+    const isMatch = segs[i + 2] === 1;
     const into = pieces.at(-1);
     if (isMatch && !previousMatch && into) {
       if (withNext) into[0] = start;
