@@ -18,7 +18,9 @@
 //
 //   npm run build && node scripts/bench-serial.mjs [--sizes 10000,50000,100000] [--rounds 2]
 //     [--shapes default,chunk-lines] [--output-chars 4000] [--chunk-output-chars 2000] [--chars-per-chunk 8] [--keep DIR]
-//     [--no-baseline]
+//     [--no-baseline] [--results FILE]
+// Rows go to FILE when given (the README cites bench-serial-results.json), else only to stdout, so an
+// exploratory run cannot replace the cited results.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -51,6 +53,7 @@ const charsPerChunk = Number(opt('--chars-per-chunk', '8'));
 const keep = opt('--keep', null);
 /** --no-baseline: (a) only, for sizes where (b) would take too long (its columns are then null). */
 const baseline = !args.includes('--no-baseline');
+const resultsFile = opt('--results', null);
 
 function rssTree(pid) {
   let total = 0;
@@ -223,4 +226,7 @@ for (const shape of shapes) {
 }
 console.table(rows.map(({ shape, samples, round, tokens_m, wall_s, busiest_cpu_s, serial_ceiling_mtok_s, main_cpu_replay_s, replay_phase_ceiling_mtok_s, main_cpu_outputs_s, a_over_b, peak_tree_mb }) => ({ shape, samples, round, tokens_m, wall_s, busiest_cpu_s, serial_ceiling_mtok_s, main_cpu_replay_s, replay_phase_ceiling_mtok_s, main_cpu_outputs_s, a_over_b, peak_tree_mb })));
 console.log(`CPUs available: ${cpuCount()}`);
-writeFileSync('bench-serial-results.json', `${JSON.stringify(rows, null, 2)}\n`);
+if (resultsFile) {
+  writeFileSync(resultsFile, `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`rows written to ${resultsFile}`);
+}

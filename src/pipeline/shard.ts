@@ -11,7 +11,7 @@ import { decodeLogLine } from '../decode/events.js';
 import { NOT_COUNTED } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
 import { readLines } from '../read/lines.js';
-import { blockDigestsIn } from '../read/blockDigest.js';
+import { RangeBlockDigests } from '../read/blockDigest.js';
 import { openRange } from '../read/ranges.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
 import { inInt64 } from '../model/columns.js';
@@ -40,7 +40,7 @@ const BATCH_CHARS = 4 << 20;
 type Metric = 'isl' | 'osl' | 'tpot';
 
 /**
- * Decode and count a shard; a file range's shard also hashes its digest blocks.
+ * Decode and count a shard; a file range's shard also hashes its digest blocks as it reads them.
  * `tok` null with task.tokenize: the tokenizer is unavailable (its worker
  * failed), every input is NOT_COUNTED with `failure` as its note.
  */
@@ -87,7 +87,8 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
   const runs = task.foldChunks ? new Map<string, number>() : null;
 
   const source = task.source;
-  const stream = source.kind === 'range' ? openRange(source.path, source) : once(Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
+  const digests = source.kind === 'range' ? new RangeBlockDigests(source.path, source.start, source.end, source.fileBytes) : null;
+  const stream = source.kind === 'range' ? hashed(openRange(source.path, source), digests!) : once(Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
   for await (const lines of readLines(stream)) {
     for (const line of lines) {
       b.bytes += line.bytes + 1;
@@ -145,8 +146,16 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
   }
   await flush();
   const records = b.finish();
-  if (source.kind === 'range') records.blockDigests = blockDigestsIn(source.path, source.start, source.end, source.fileBytes);
+  if (digests) records.blockDigests = digests.finish();
   return records;
+}
+
+/** The chunks of `stream`, each hashed into `digests` as it passes. */
+async function* hashed(stream: AsyncIterable<Buffer>, digests: RangeBlockDigests): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    digests.update(chunk);
+    yield chunk;
+  }
 }
 
 async function* once(buf: Buffer): AsyncGenerator<Buffer> {

@@ -50,36 +50,83 @@ export class BlockDigest {
   }
 }
 
-let buffer: Buffer | null = null;
-
 /**
- * The SHA-256s, back to back, of the file's blocks that begin in [start, end):
- * a shard's share. Each block is read whole, past `end` if it runs on, up to
- * `fileBytes` (the size the replay split). Throws if the file is shorter now.
+ * The SHA-256s, back to back, of a file's blocks that begin in [start, end): a
+ * shard's share. The range's bytes are hashed as the shard reads them (update,
+ * in order from `start`); finish() reads only what the last block runs on past
+ * `end`, up to `fileBytes` (the size the replay split), and throws if the file
+ * is shorter now.
  */
-export function blockDigestsIn(path: string, start: number, end: number, fileBytes: number): Uint8Array {
-  const first = Math.ceil(start / DIGEST_BLOCK_BYTES);
-  const count = Math.max(0, Math.ceil(Math.min(end, fileBytes) / DIGEST_BLOCK_BYTES) - first);
-  const out = new Uint8Array(count * DIGEST_BYTES);
-  if (count === 0) return out;
-  // One buffer reused: a block is hashed from the cache it was just read into.
-  buffer ??= Buffer.allocUnsafe(DIGEST_BLOCK_BYTES);
-  const fd = openSync(path, 'r');
-  try {
-    for (let i = 0; i < count; i++) {
-      const at = (first + i) * DIGEST_BLOCK_BYTES;
-      const size = Math.min(DIGEST_BLOCK_BYTES, fileBytes - at);
-      for (let got = 0; got < size; ) {
-        const n = readSync(fd, buffer, got, size - got, at + got);
-        if (n === 0) throw new Error(`${path}: the file became shorter while it was read (${fileBytes} bytes at the start)`);
-        got += n;
-      }
-      out.set(createHash('sha256').update(buffer.subarray(0, size)).digest(), i * DIGEST_BYTES);
-    }
-  } finally {
-    closeSync(fd);
+export class RangeBlockDigests {
+  private readonly first: number;
+  private readonly count: number;
+  private readonly out: Uint8Array;
+  /** File offset of the next byte. */
+  private pos: number;
+  private done = 0;
+  private hash: Hash | null = null;
+
+  constructor(
+    private readonly path: string,
+    start: number,
+    end: number,
+    private readonly fileBytes: number,
+  ) {
+    this.first = Math.ceil(start / DIGEST_BLOCK_BYTES);
+    this.count = Math.max(0, Math.ceil(Math.min(end, fileBytes) / DIGEST_BLOCK_BYTES) - this.first);
+    this.out = new Uint8Array(this.count * DIGEST_BYTES);
+    this.pos = start;
   }
-  return out;
+
+  /** The range's next bytes. */
+  update(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length && this.done < this.count; ) {
+      const blockStart = (this.first + this.done) * DIGEST_BLOCK_BYTES;
+      // Bytes before the first block belong to the block the shard before hashes.
+      const n = this.pos < blockStart ? Math.min(bytes.length - at, blockStart - this.pos) : Math.min(bytes.length - at, this.blockEnd() - this.pos);
+      if (this.pos >= blockStart) this.add(bytes.subarray(at, at + n));
+      else this.pos += n;
+      at += n;
+    }
+  }
+
+  /** Every block's SHA-256; call once, after the last update. */
+  finish(): Uint8Array {
+    if (this.done === this.count) return this.out;
+    const buffer = Buffer.allocUnsafe(DIGEST_BLOCK_BYTES);
+    const fd = openSync(this.path, 'r');
+    try {
+      while (this.done < this.count) {
+        if (this.hash === null) this.pos = Math.max(this.pos, (this.first + this.done) * DIGEST_BLOCK_BYTES);
+        const n = readSync(fd, buffer, 0, this.blockEnd() - this.pos, this.pos);
+        if (n === 0) throw new Error(`${this.path}: the file became shorter while it was read (${this.fileBytes} bytes at the start)`);
+        this.add(buffer.subarray(0, n));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this.out;
+  }
+
+  private blockEnd(): number {
+    return Math.min((this.first + this.done + 1) * DIGEST_BLOCK_BYTES, this.fileBytes);
+  }
+
+  /** Bytes of the current block, from `pos` on. */
+  private add(bytes: Uint8Array): void {
+    (this.hash ??= createHash('sha256')).update(bytes);
+    this.pos += bytes.length;
+    if (this.pos === this.blockEnd()) {
+      this.out.set(this.hash.digest(), this.done * DIGEST_BYTES);
+      this.hash = null;
+      this.done++;
+    }
+  }
+}
+
+/** RangeBlockDigests of [start, end), every byte read from the file. */
+export function blockDigestsIn(path: string, start: number, end: number, fileBytes: number): Uint8Array {
+  return new RangeBlockDigests(path, start, end, fileBytes).finish();
 }
 
 /** The digest from every block's SHA-256, in file order. */

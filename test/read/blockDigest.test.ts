@@ -6,7 +6,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BlockDigest, DIGEST_BLOCK_BYTES as B, blockDigestsIn, combineBlockDigests } from '../../src/read/blockDigest.js';
+import { BlockDigest, DIGEST_BLOCK_BYTES as B, RangeBlockDigests, blockDigestsIn, combineBlockDigests } from '../../src/read/blockDigest.js';
 import { pyLogDigest } from '../helpers/pyLogDigest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'block-digest-'));
@@ -30,6 +30,15 @@ describe('log digest', () => {
       const bounds = [0, ...cuts.filter((c) => c < size), size];
       const parts = bounds.slice(1).map((end, i) => blockDigestsIn(path, bounds[i]!, end, size));
       expect(combineBlockDigests(parts), `shards cut at ${cuts.join(', ')}`).toBe(expected);
+      // A shard hashing its range's bytes as it reads them, in reads of any size (the last block's run past the range read at the end).
+      for (const step of [1 << 16, 999_983, B + 1]) {
+        const streamed = bounds.slice(1).map((end, i) => {
+          const d = new RangeBlockDigests(path, bounds[i]!, end, size);
+          for (let at = bounds[i]!; at < end; at += step) d.update(bytes.subarray(at, Math.min(end, at + step)));
+          return d.finish();
+        });
+        expect(combineBlockDigests(streamed), `shards cut at ${cuts.join(', ')}, read ${step} at a time`).toBe(expected);
+      }
     }
   });
 
@@ -37,5 +46,9 @@ describe('log digest', () => {
     const path = file('shrunk', randomBytes(2 * B));
     truncateSync(path, B + 5);
     expect(() => blockDigestsIn(path, 0, 2 * B, 2 * B)).toThrow(`${path}: the file became shorter while it was read (${2 * B} bytes at the start)`);
+    // A shard that read its range whole before the file shrank still needs the last block's run past it.
+    const read = new RangeBlockDigests(path, 0, B + 1, 2 * B);
+    read.update(new Uint8Array(B + 1));
+    expect(() => read.finish()).toThrow(`${path}: the file became shorter while it was read (${2 * B} bytes at the start)`);
   });
 });
