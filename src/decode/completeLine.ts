@@ -8,7 +8,7 @@
 // this accepts decodes the same there (a test checks this on mutated lines).
 import { isUtf8 } from 'node:buffer';
 import { Chunks, type EventRecord, type OutputField } from '../model/events.js';
-import { Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.js';
+import { headTimestamp, Literal, readWriterHead, viewOf, type WriterHead } from './writerHead.js';
 
 const PREFIX = new Literal('{"event_type":"sample.complete');
 const DATA = new Literal(',"data":["TextModelOutput",');
@@ -35,7 +35,7 @@ const NOT_FAST = new NotFast();
 export function decodeCompleteLine(buf: Buffer, start: number, end: number): EventRecord | null {
   const v = viewOf(buf);
   if (!PREFIX.at(buf, v, start, end)) return null;
-  const head: WriterHead = { timestampNs: 0n, sampleUuid: '', conversationId: '', turn: null };
+  const head: WriterHead = { tsHigh: 0, tsLow: 0, sampleUuid: '', conversationId: '', turn: null };
   const at = readWriterHead(buf, start + PREFIX.length, end, head);
   if (at < 0 || !DATA.at(buf, v, at, end) || !isUtf8(buf.subarray(start, end))) return null;
   try {
@@ -52,7 +52,7 @@ export function decodeCompleteLine(buf: Buffer, start: number, end: number): Eve
     if (scan.at !== end) return null;
     return {
       eventType: 'sample.complete',
-      timestampNs: head.timestampNs,
+      timestampNs: headTimestamp(head),
       sampleUuid: head.sampleUuid,
       conversationId: head.conversationId,
       turn: head.turn,

@@ -9,9 +9,13 @@
 // Cost matters: a streaming log has one such line per chunk. Byte-by-byte access
 // from JS is the cost, so literals are compared four bytes at a time, and an id
 // seen before is recognised by its words instead of being checked and sliced again.
+// The timestamp is read as two exact doubles, not a BigInt (model/timestampParts.ts).
+import { partsToBigInt } from '../model/timestampParts.js';
 
 export interface WriterHead {
-  timestampNs: bigint;
+  /** The timestamp, tsHigh * 10^15 + tsLow (model/timestampParts.ts): headTimestamp gives it as a BigInt. */
+  tsHigh: number;
+  tsLow: number;
   sampleUuid: string;
   conversationId: string;
   turn: number | null;
@@ -130,9 +134,7 @@ export function readWriterHead(buf: Buffer, at: number, end: number, head: Write
   let i = at + TIMESTAMP.length;
   const comma = buf.indexOf(0x2c, i);
   if (comma < 0 || comma >= end || !integerForm(buf, i, comma, 30)) return -1;
-  const ts = exactIntegerAt(buf, i, comma);
-  if (ts === null) return -1;
-  head.timestampNs = ts;
+  if (!readParts(buf, i, comma, head)) return -1;
   i = comma;
 
   if (!UUID.at(buf, v, i, end)) return -1;
@@ -170,32 +172,24 @@ function integerForm(buf: Uint8Array, from: number, to: number, max: number): bo
   return n >= 1 && n <= max && (n === 1 || buf[from] !== 0x30);
 }
 
-/** Up to 15 digits are exact as a double; longer runs are taken in two parts (faster than BigInt(string)). */
-const SAFE_DIGITS = 15;
-const SPLIT = 10n ** BigInt(SAFE_DIGITS);
-const SPLIT_NUMBER = 10 ** SAFE_DIGITS;
-/** Timestamps of neighbouring lines share their high part: its BigInt is kept. */
-let lastHigh = -1;
-let lastHighBig = 0n;
+/** A head's timestamp, exactly. */
+export const headTimestamp = (head: WriterHead): bigint => partsToBigInt(head.tsHigh, head.tsLow);
+
+/** Reads the ASCII digits buf[from, to) (at most 30 of them) into head's timestamp parts; false if one is not a digit. */
+function readParts(buf: Uint8Array, from: number, to: number, head: WriterHead): boolean {
+  const split = Math.max(from, to - 15);
+  const high = split > from ? digitsValue(buf, from, split) : 0;
+  const low = digitsValue(buf, split, to);
+  if (high < 0 || low < 0) return false;
+  head.tsHigh = high;
+  head.tsLow = low;
+  return true;
+}
 
 /** The value of the ASCII digits buf[from, to) (at most 30 of them), exactly; null if one is not a digit. */
 export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigint | null {
-  const split = to - SAFE_DIGITS;
-  if (split <= from) {
-    const v = digitsValue(buf, from, to);
-    return v < 0 ? null : BigInt(v);
-  }
-  const high = digitsValue(buf, from, split);
-  const low = digitsValue(buf, split, to);
-  if (high < 0 || low < 0) return null;
-  // Rounding is monotonic, so this is at most 2^53 - 1 exactly when the value is (and then exact).
-  const whole = high * SPLIT_NUMBER + low;
-  if (whole <= Number.MAX_SAFE_INTEGER) return BigInt(whole);
-  if (high !== lastHigh) {
-    lastHigh = high;
-    lastHighBig = BigInt(high) * SPLIT;
-  }
-  return lastHighBig + BigInt(low);
+  const head: WriterHead = { tsHigh: 0, tsLow: 0, sampleUuid: '', conversationId: '', turn: null };
+  return readParts(buf, from, to, head) ? headTimestamp(head) : null;
 }
 
 /** The value of at most 15 ASCII digits; -1 if a byte is not a digit. */

@@ -9,6 +9,7 @@
 import type { EventCounts } from '../aggregate/aggregator.js';
 import { inInt64 } from '../model/columns.js';
 import { EVENT_TYPES, type EventRecord } from '../model/events.js';
+import { partsAbove, partsToBigInt } from '../model/timestampParts.js';
 
 const TYPE_INDEX = new Map(EVENT_TYPES.map((t, i) => [t, i]));
 /** kind of a line the decoder rejected. */
@@ -92,6 +93,11 @@ export class RecordsBuilder {
   tpot = new Int32Array(this.cap);
   errorType = new Int32Array(this.cap);
   errorMessage = new Int32Array(this.cap);
+  /**
+   * A chunk run's last and greatest timestamps, [last high, last low, max high, max low] per record
+   * (model/timestampParts.ts): a run grows by a line per chunk, and finish() makes their BigInts once.
+   */
+  private runTs = new Float64Array(4 * this.cap);
   private readonly wideLine: number[] = [];
   private readonly wide: number[] = [];
   private readonly notes: number[] = [];
@@ -143,21 +149,26 @@ export class RecordsBuilder {
     if (this.corrupt++ < this.maxCorruptExamples) this.corruptLines.push(line, this.intern(reason));
   }
 
-  /** Starts a chunk run with one sample.recv_non_first line (ts within int64); returns its record. */
-  addChunkRun(sampleUuid: string, ts: bigint): number {
+  /** Starts a chunk run with one sample.recv_non_first line (its timestamp within int64, in parts); returns its record. */
+  addChunkRun(sampleUuid: string, high: number, low: number): number {
     const k = this.grow();
     this.kind[k] = CHUNK_RUN;
-    this.ts[k] = this.tsMax[k] = ts;
     this.uuid[k] = this.intern(sampleUuid);
+    this.runTs.set([high, low, high, low], 4 * k);
     return k;
   }
 
   /** Adds the next sample.recv_non_first line of the run's sample to run k. */
-  extendChunkRun(k: number, ts: bigint): void {
+  extendChunkRun(k: number, high: number, low: number): void {
     this.lineCount++;
     this.span[k]++;
-    this.ts[k] = ts;
-    if (ts > this.tsMax[k]!) this.tsMax[k] = ts;
+    const t = this.runTs;
+    t[4 * k] = high;
+    t[4 * k + 1] = low;
+    if (partsAbove(high, low, t[4 * k + 2]!, t[4 * k + 3]!)) {
+      t[4 * k + 2] = high;
+      t[4 * k + 3] = low;
+    }
   }
 
   note(line: number, metric: number, reason: string): void {
@@ -166,6 +177,12 @@ export class RecordsBuilder {
 
   finish(): ShardRecords {
     const n = this.n;
+    const t = this.runTs;
+    for (let k = 0; k < n; k++) {
+      if (this.kind[k] !== CHUNK_RUN) continue;
+      this.ts[k] = partsToBigInt(t[4 * k]!, t[4 * k + 1]!);
+      this.tsMax[k] = partsToBigInt(t[4 * k + 2]!, t[4 * k + 3]!);
+    }
     let total = 0;
     const ends = new Int32Array(this.strings.length);
     this.strings.forEach((s, i) => (ends[i] = total += s.length));
@@ -215,6 +232,9 @@ export class RecordsBuilder {
         (next as Uint8Array).set(old as Uint8Array);
         (this as Record<string, unknown>)[key] = next;
       }
+      const runTs = new Float64Array(4 * this.cap);
+      runTs.set(this.runTs);
+      this.runTs = runTs;
     }
     this.span[this.n] = 1;
     this.lineCount++;

@@ -7,7 +7,9 @@
 import { TOO_DEEP_NOTE } from '../model/events.js';
 import { NO_INPUT } from '../aggregate/aggregator.js';
 import { oslInput, tpotInput } from '../aggregate/outputParts.js';
+import { readChunkLine } from '../decode/chunkLine.js';
 import { decodeLogLine } from '../decode/events.js';
+import type { WriterHead } from '../decode/writerHead.js';
 import { NOT_COUNTED } from '../model/counting.js';
 import type { CountableInput } from '../model/inputs.js';
 import { readLines } from '../read/lines.js';
@@ -15,6 +17,7 @@ import { RangeBlockDigests } from '../read/blockDigest.js';
 import { openRange } from '../read/ranges.js';
 import type { LoadedTokenizer } from '../tokens/tokenizer.js';
 import { inInt64 } from '../model/columns.js';
+import { partsInInt64, timestampParts } from '../model/timestampParts.js';
 import { NoteMetric, RecordsBuilder, type ShardRecords } from './records.js';
 
 /** A range of a file of `fileBytes` (its size when the replay split it), or bytes a reader handed over. */
@@ -85,6 +88,12 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
 
   /** Sample uuid -> its open chunk run's record. */
   const runs = task.foldChunks ? new Map<string, number>() : null;
+  const fold = (runs: Map<string, number>, uuid: string, high: number, low: number): void => {
+    const run = runs.get(uuid);
+    if (run === undefined) runs.set(uuid, b.addChunkRun(uuid, high, low));
+    else b.extendChunkRun(run, high, low);
+  };
+  const head: WriterHead = { tsHigh: 0, tsLow: 0, sampleUuid: '', conversationId: '', turn: null };
 
   const source = task.source;
   const digests = source.kind === 'range' ? new RangeBlockDigests(source.path, source.start, source.end, source.fileBytes) : null;
@@ -92,6 +101,11 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
   for await (const lines of readLines(stream)) {
     for (const line of lines) {
       b.bytes += line.bytes + 1;
+      // A chunk line in the writer's form joins its run straight from its bytes: no event is built (decodeLogLine would decode it the same).
+      if (runs !== null && line.buf !== null && readChunkLine(line.buf, line.start, line.end, head) === 'sample.recv_non_first' && head.sampleUuid !== '' && partsInInt64(head.tsHigh, head.tsLow)) {
+        fold(runs, head.sampleUuid, head.tsHigh, head.tsLow);
+        continue;
+      }
       const decoded = decodeLogLine(line);
       if (!decoded.ok) {
         b.addCorrupt(decoded.reason);
@@ -101,9 +115,7 @@ export async function runShard(task: ShardTask, tok: LoadedTokenizer | null, fai
       if (runs !== null) {
         const uuid = ev.sampleUuid;
         if (ev.eventType === 'sample.recv_non_first' && uuid !== '' && inInt64(ev.timestampNs)) {
-          const run = runs.get(uuid);
-          if (run === undefined) runs.set(uuid, b.addChunkRun(uuid, ev.timestampNs));
-          else b.extendChunkRun(run, ev.timestampNs);
+          fold(runs, uuid, ...timestampParts(ev.timestampNs));
           continue;
         }
         if (ev.eventType.startsWith('session.')) runs.clear();

@@ -83,6 +83,27 @@ describe('sharded replay', () => {
     expect(inWorkers.logDigest).toBe(digest);
   });
 
+  it('folds chunk runs whose greatest timestamp is not their last, beyond 2^53 and up to int64, as the sequential pipeline replays them', async () => {
+    const line = (type: string, ts: bigint, uuid: string, data = 'null'): string =>
+      `{"event_type":"${type}","timestamp_ns":${ts},"sample_uuid":"${uuid}","conversation_id":"","turn":null,"data":${data}}`;
+    // Beyond 2^53, at it, and where a run's last chunks cross 2^63 - 1 (those are no longer folded).
+    for (const t0 of [9_300_000_000_000_000n, 9_007_199_254_740_000n, (1n << 63n) - 10_000n]) {
+      const lines = [line('session.started', t0, ''), line('session.start_performance_tracking', t0 + 1n, '')];
+      for (const id of ['a', 'b']) lines.push(line('sample.issued', t0 + 10n, id, '["PromptData","hello there",null,null,null,null,null,null]'), line('sample.recv_first', t0 + 20n, id));
+      // Interleaved chunks; each sample's greatest timestamp comes mid-run. No session.ended: the duration runs to the greatest timestamp.
+      for (let k = 0; k < 40; k++) for (const [j, id] of ['a', 'b'].entries()) lines.push(line('sample.recv_non_first', t0 + 30n + BigInt(k === 20 ? 9_000 + j : 100 * k + j), id));
+      lines.push(line('sample.recv_non_first', t0 + 9_990n, 'a'), line('sample.recv_non_first', t0 + 10_100n, 'a'));
+      const log = join(mkdtempSync(join(tmpdir(), 'sharded-runs-')), 'events.jsonl');
+      writeFileSync(log, `${lines.join('\n')}\n`);
+      const expected = await sequential(log);
+      expect(expected.duration, `${t0}`).toBeGreaterThan(9_000n);
+      for (const shardBytes of [600, 4096, 1 << 20]) {
+        const got = await replaySharded({ path: log }, { streaming: true, pool: TokenizerPool.inProcess(tokenizer), shardBytes });
+        expect(state(got), `${t0}, ${shardBytes}-byte shards`).toEqual(expected);
+      }
+    }
+  });
+
   it('replays fuzz-mutated logs as the sequential pipeline does', async () => {
     // Every base log, counted with one tokenizer (which one does not matter to the comparison).
     const bases = baseLogs();
