@@ -80,12 +80,12 @@ export class RangeBlockDigests {
 
   /** The range's next bytes. */
   update(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length && this.done < this.count; ) {
-      const blockStart = (this.first + this.done) * DIGEST_BLOCK_BYTES;
-      // Bytes before the first block belong to the block the shard before hashes.
-      const n = this.pos < blockStart ? Math.min(bytes.length - at, blockStart - this.pos) : Math.min(bytes.length - at, this.blockEnd() - this.pos);
-      if (this.pos >= blockStart) this.add(bytes.subarray(at, at + n));
-      else this.pos += n;
+    // Bytes before the first block belong to the block the shard before hashes.
+    let at = Math.min(bytes.length, Math.max(0, this.first * DIGEST_BLOCK_BYTES - this.pos));
+    this.pos += at;
+    while (at < bytes.length && this.done < this.count) {
+      const n = Math.min(bytes.length - at, this.blockEnd() - this.pos);
+      this.add(bytes.subarray(at, at + n));
       at += n;
     }
   }
@@ -93,11 +93,11 @@ export class RangeBlockDigests {
   /** Every block's SHA-256; call once, after the last update. */
   finish(): Uint8Array {
     if (this.done === this.count) return this.out;
+    this.pos = Math.max(this.pos, this.first * DIGEST_BLOCK_BYTES);
     const buffer = Buffer.allocUnsafe(DIGEST_BLOCK_BYTES);
     const fd = openSync(this.path, 'r');
     try {
       while (this.done < this.count) {
-        if (this.hash === null) this.pos = Math.max(this.pos, (this.first + this.done) * DIGEST_BLOCK_BYTES);
         const n = readSync(fd, buffer, 0, this.blockEnd() - this.pos, this.pos);
         if (n === 0) throw new Error(`${this.path}: the file became shorter while it was read (${this.fileBytes} bytes at the start)`);
         this.add(buffer.subarray(0, n));
