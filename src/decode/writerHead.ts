@@ -186,12 +186,6 @@ function readParts(buf: Uint8Array, from: number, to: number, head: WriterHead):
   return true;
 }
 
-/** The value of the ASCII digits buf[from, to) (at most 30 of them), exactly; null if one is not a digit. */
-export function exactIntegerAt(buf: Uint8Array, from: number, to: number): bigint | null {
-  const head: WriterHead = { tsHigh: 0, tsLow: 0, sampleUuid: '', conversationId: '', turn: null };
-  return readParts(buf, from, to, head) ? headTimestamp(head) : null;
-}
-
 /** The value of at most 15 ASCII digits; -1 if a byte is not a digit. */
 function digitsValue(buf: Uint8Array, from: number, to: number): number {
   let v = 0;
