@@ -19,7 +19,7 @@ import { BpeModel, BYTE_CHARS, byteLevelAlphabet, charAlphabet, MergeTable } fro
 import { toWellFormed } from '../wellFormed.js';
 import { compilePattern, literalPattern, Unsupported } from './pattern.js';
 import { compileNormalizer, cut, nextMatch, spans, splitBy, splitStages, suffixLocal, type SplitStage, type Step } from './steps.js';
-import { NFC, nativeOnlyCodePoints } from './unicodeCheck.js';
+import { NFC, nativeOnlyCodePoints, type CodePointClass } from './unicodeCheck.js';
 
 export { Unsupported } from './pattern.js';
 
@@ -59,7 +59,7 @@ export class BpeCounter {
     private readonly stages: readonly SplitStage[],
     private readonly model: BpeModel,
     /** Texts holding any of these code points are left to the native binding (unicodeCheck.ts); null: none need it. */
-    private readonly nativeOnly: RegExp | null,
+    private readonly nativeOnly: CodePointClass | null,
     /** Characters after which a word may be cut before MARK without changing its count (see wordCuts); null: never cut. */
     private readonly cutsBeforeMark: ReadonlySet<string> | null,
   ) {
