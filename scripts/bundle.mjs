@@ -43,6 +43,37 @@ await build({
 // yaml's node build is CommonJS (and requires `process` dynamically, which an ES bundle cannot); its ES
 // build is the same code.
 const vendorAlias = { yaml: './node_modules/yaml/browser/index.js' };
+
+// yargs lays out its help (cliui, wrap-ansi, its own shim) with string-width, on every run of a
+// command (it caches the command's help), and string-width's module builds Unicode-property regexes
+// and an Intl.Segmenter as it loads: ~24 ms of CPU at every start of the CLI. Each import of it is
+// bundled as a stand-in: printable ASCII is as wide as it is long (what string-width answers for
+// it), and any other text loads the copy the importer would have resolved (a require, which
+// esbuild bundles as a module evaluated when first required). test/cli/helpLayout.test.ts
+// compares the bundle's help with the package's.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve('string-width', { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: [
+        'let width;',
+        'export default function stringWidth(text, options) {',
+        '  if (typeof text === "string" && /^[\\x20-\\x7e]*$/.test(text)) return text.length;',
+        `  width ??= require(${JSON.stringify(args.path)}).default;`,
+        '  return width(text, options);',
+        '}',
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 for (const name of ['arrow', 'yargs', 'yaml']) {
   await build({
     entryPoints: [join(root, 'src/vendor', `${name}.ts`)],
@@ -55,6 +86,7 @@ for (const name of ['arrow', 'yargs', 'yaml']) {
     target: 'node20',
     legalComments: 'eof',
     logLevel: 'warning',
+    plugins: name === 'yargs' ? [lazyStringWidth] : [],
   });
   // tsc's source map was of the re-export, not of this file.
   rmSync(join(root, 'dist/vendor', `${name}.js.map`), { force: true });
